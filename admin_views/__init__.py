@@ -1,0 +1,67 @@
+"""Builds a new Flask-Admin `Admin` for every app (a module-level one breaks repeated factories)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+CATALOG_TITLES = {
+    "appeal_category": _l("Appeal categories"),
+    "cancellation_reason": _l("Repair cancellation reasons"),
+    "contact_goal": _l("Contact goals"),
+    "ignore_reason": _l("Traffic ignore reasons"),
+    "lead_stage": _l("Lead stages"),
+    "loss_reason": _l("Lead loss reasons"),
+    "message_template": _l("Message templates"),
+    "cadence": _l("Follow-up cadences"),
+    "work": _l("Works"),
+}
+
+
+def init_admin(app: Flask) -> Admin:
+    from admin_views.audit import AuditView
+    from admin_views.home import HomeView
+    from admin_views.outbox import OutboxView
+    from admin_views.settings import RegulationsView
+    from admin_views.users import UserView
+    from app.extensions import db
+    from app.models.audit import AuditEntry
+    from app.models.outbox import OutboxMessage
+    from app.models.user import User
+    from catalogs import admin as catalog_admin
+    from catalogs import models as cm
+
+    admin = Admin(
+        name=_l("Front office"),
+        theme=Bootstrap4Theme(swatch="flatly", fluid=True),
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+    )
+    catalogs = _l("Catalogs")
+    for model, view_class, endpoint in (
+        (cm.AppealCategory, catalog_admin.AppealCategoryView, "appealcategory"),
+        (cm.CancellationReason, catalog_admin.CancellationReasonView, "cancellationreason"),
+        (cm.ContactGoal, catalog_admin.ContactGoalView, "contactgoal"),
+        (cm.IgnoreReason, catalog_admin.IgnoreReasonView, "ignorereason"),
+        (cm.LeadStage, catalog_admin.LeadStageView, "leadstage"),
+        (cm.LossReason, catalog_admin.LossReasonView, "lossreason"),
+        (cm.MessageTemplate, catalog_admin.MessageTemplateView, "messagetemplate"),
+        (cm.Cadence, catalog_admin.CadenceView, "cadence"),
+        (cm.Work, catalog_admin.WorkView, "work"),
+    ):
+        admin.add_view(view_class(model, db, name=CATALOG_TITLES[model.__tablename__], category=catalogs,
+                                  endpoint=endpoint))
+    admin.add_view(RegulationsView(name=_l("Regulation settings"), category=catalogs, endpoint="regulations"))
+    administration = _l("Administration")
+    admin.add_view(UserView(User, db, name=_l("Users"), category=administration, endpoint="user"))
+    admin.add_view(AuditView(AuditEntry, db, name=_l("Audit log"), category=administration, endpoint="audit"))
+    admin.add_view(OutboxView(OutboxMessage, db, name=_l("Outbox"), category=administration,
+                              endpoint="outboxmessage"))
+    admin.init_app(app)
+
+    @app.context_processor
+    def _catalog_titles():
+        return {"catalog_titles": CATALOG_TITLES}
+
+    return admin

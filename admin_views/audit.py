@@ -1,0 +1,52 @@
+"""The audit log, read-only for admins."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from admin_views.base import ADMIN_ONLY, StaffModelView
+from app.i18n import format_local
+
+ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
+
+def render_changes(changes: dict) -> Markup:
+    items = []
+    for field, pair in sorted((changes or {}).items()):
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        items.append(
+            Markup("<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>").format(
+                escape(field), escape("" if before is None else before), escape("" if after is None else after)
+            )
+        )
+    return Markup('<ul class="audit-changes">') + Markup("").join(items) + Markup("</ul>")
+
+
+class AuditView(StaffModelView):
+    allowed_roles = ADMIN_ONLY
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    simple_list_pager = True
+    column_list = ("at", "actor", "action", "entity", "entity_id", "entity_label", "changes")
+    column_default_sort = ("id", True)
+    column_filters = ("entity", "action", "actor.username")
+    column_labels = {
+        "at": _l("When"),
+        "actor": _l("Who"),
+        "action": _l("Action"),
+        "entity": _l("Table"),
+        "entity_id": _l("Record"),
+        "entity_label": _l("Name"),
+        "changes": _l("Before → after"),
+    }
+    column_formatters = {
+        "action": lambda v, c, m, n: ACTION_LABELS.get(m.action, m.action),
+        "changes": lambda v, c, m, n: render_changes(m.changes),
+        "actor": lambda v, c, m, n: str(m.actor) if m.actor else "—",
+        "at": lambda v, c, m, n: format_local(m.at),
+    }
+    column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes), "actor": lambda v, c, m, n: str(m.actor or "")}

@@ -1,0 +1,79 @@
+"""Base classes for every dashboard view: deny by default, open per role, domain errors as flashes."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.validators import ValidationError
+
+from app.domain.errors import DomainError
+from app.domain.roles import Role
+from app.i18n import translate
+
+log = logging.getLogger(__name__)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class RoleAccessMixin:
+    """A view is closed unless the user holds one of `allowed_roles` (empty = nobody)."""
+
+    allowed_roles: frozenset[str] = frozenset()
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.has_any_role(self.allowed_roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        log.warning("access denied: user=%s endpoint=%s", current_user.id, request.endpoint)
+        abort(403)
+
+
+def domain_error_message(exc: DomainError) -> str:
+    return translate(exc.message, **exc.params)
+
+
+def neutralise_formula(value):
+    """CSV/XLSX cells starting with = + - @ would run as formulas in Excel; prefix them."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class StaffModelView(RoleAccessMixin, ModelView):
+    page_size = 50
+    can_set_page_size = False
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, DomainError):
+            flash(domain_error_message(exc), "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(gettext("Someone else has just changed this record. Reload it and repeat your change."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def get_export_columns(self):
+        # Machine-readable headers (field names) so an export can be imported back unchanged.
+        return [(name, name) for name, _label in super().get_export_columns()]
+
+    def get_export_value(self, model, name):
+        return neutralise_formula(super().get_export_value(model, name))
+
+
+class StaffBaseView(RoleAccessMixin, BaseView):
+    pass
+
+
+def raise_validation(exc: DomainError) -> None:
+    raise ValidationError(domain_error_message(exc)) from exc
+
+
+ADMIN_ONLY = frozenset({Role.ADMIN})

@@ -1,0 +1,71 @@
+"""Admins manage staff accounts: roles, activity and passwords."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import PasswordField
+from wtforms.validators import Optional
+
+from admin_views.base import ADMIN_ONLY, StaffModelView
+from app.clock import get_clock
+from app.services.users import MIN_PASSWORD_LENGTH
+
+
+class UserView(StaffModelView):
+    allowed_roles = ADMIN_ONLY
+    can_delete = False  # people leave; their history stays: disable instead
+    column_list = ("username", "full_name", "email", "roles", "active", "created_at")
+    column_searchable_list = ("username", "full_name", "email")
+    column_filters = ("active",)
+    column_default_sort = ("username", False)
+    form_columns = ("username", "full_name", "email", "roles", "active", "new_password")
+    form_extra_fields = {"new_password": PasswordField(_l("New password"), validators=[Optional()])}
+    column_labels = {
+        "username": _l("Login"),
+        "full_name": _l("Full name"),
+        "email": _l("E-mail"),
+        "roles": _l("Roles"),
+        "active": _l("Active"),
+        "created_at": _l("Created"),
+    }
+    column_formatters = {"roles": lambda v, c, m, n: ", ".join(str(r) for r in m.roles)}
+
+    def validate_form(self, form):
+        valid = super().validate_form(form)
+        if "new_password" not in form:
+            return valid
+        password = form.new_password.data or ""
+        creating = getattr(form, "is_create", False)
+        if password and len(password) < MIN_PASSWORD_LENGTH:
+            form.new_password.errors = [*form.new_password.errors,
+                                        gettext("The password must be at least 8 characters long.")]
+            return False
+        if creating and not password:
+            form.new_password.errors = [*form.new_password.errors, gettext("Set a password for the new user.")]
+            return False
+        if "roles" in form and not form.roles.data:
+            form.roles.errors = [*form.roles.errors, gettext("Give the user at least one role.")]
+            return False
+        return valid
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.is_create = True
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.created_at = get_clock().now()
+            model.session_token = secrets.token_hex(16)
+        if form.new_password.data:
+            model.set_password(form.new_password.data)
+        if not model.active:
+            model.session_token = secrets.token_hex(16)
+        if model.id == current_user.id and (not model.active or "admin" not in {r.code for r in model.roles}):
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(gettext("You cannot disable yourself or take away your own admin role."))

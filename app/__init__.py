@@ -1,0 +1,78 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app.clock import Clock, SystemClock
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | None = None, dispatcher=None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    from app.config import INSTANCE_DIR, Config
+
+    app.config.from_object(Config)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("TESTING") or app.debug:
+            app.config["SECRET_KEY"] = "dev-only-not-secret"
+        else:
+            raise RuntimeError("SECRET_KEY must be set outside development (see .env.example)")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(exist_ok=True)
+
+    app.extensions["clock"] = clock or SystemClock()
+
+    from app import auth, cli, errors, i18n, jobs
+    from app.api import init_api
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.models import import_all_models
+
+    import_all_models()
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(INSTANCE_DIR.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    jobs.init_app(app, dispatcher)
+    _install_session_listeners(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    init_api(app)
+
+    from admin_views import init_admin
+
+    init_admin(app)
+    cli.init_app(app)
+    return app
+
+
+def _install_session_listeners(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from app.extensions import db
+    from app.services.audit import install_audit_listener
+    from app.services.catalogs import install_deletion_guard
+
+    install_audit_listener(db.session)
+    install_deletion_guard(db.session)
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,33 @@
+"""The JSON API (v1): token auth, JSON errors, a generated OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_smorest import Api
+
+
+class DashboardApi(Api):
+    """One HTTPException handler for the whole app: JSON under /api/, HTML pages elsewhere."""
+
+    def handle_http_exception(self, error):
+        from app.api.errors import http_error_json
+        from app.errors import http_error_page
+
+        if request.path.startswith("/api/"):
+            return http_error_json(error)
+        return http_error_page(error)
+
+
+def init_api(app: Flask) -> Api:
+    from app.api import errors
+    from app.api.catalogs import blp as catalogs_blp
+    from app.api.me import blp as me_blp
+    from app.extensions import csrf
+
+    api = DashboardApi(app)
+    for blueprint in (me_blp, catalogs_blp):
+        api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
+        csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
+    errors.init_app(app)
+    app.extensions["api"] = api
+    return api

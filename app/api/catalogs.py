@@ -1,0 +1,46 @@
+"""GET /api/v1/catalogs/{name} — a catalog's visible rows in list order, paginated by cursor."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+
+from app.api.auth import api_roles
+from app.api.schemas import CatalogPageSchema, PageArgsSchema
+from app.domain.roles import ALL_ROLES
+from app.extensions import db
+from app.services.catalogs import visible_rows
+from catalogs.registry import CATALOGS
+
+blp = Blueprint("api_catalogs", __name__, description="Catalogs (справочники)")
+blp.url_prefix_suffix = "/catalogs"
+
+
+def _row(row) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "code": row.code,
+        "show_in_list": row.show_in_list,
+        "sort_order": row.sort_order,
+        "predefined": row.predefined,
+    }
+
+
+@blp.route("/<string:name>")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, CatalogPageSchema)
+@api_roles(*ALL_ROLES)
+def catalog(args, name: str):
+    """Visible rows in list order (sort order, then name); `cursor` is the offset `next` gave."""
+    model = CATALOGS.get(name)
+    if model is None:
+        abort(404, description=f"Unknown catalog {name!r}; known: {', '.join(CATALOGS)}.")
+    cursor = args["cursor"]
+    if cursor is not None and not cursor.isdigit():
+        abort(400, description="cursor must be the value of `next` from the previous page.")
+    offset = int(cursor or 0)
+    rows = visible_rows(db.session, model)  # catalogs are small; the list order needs the whole set
+    page = rows[offset: offset + args["limit"]]
+    more = offset + args["limit"] < len(rows)
+    return {"items": [_row(r) for r in page], "next": str(offset + args["limit"]) if more else None}

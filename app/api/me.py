@@ -1,0 +1,22 @@
+"""GET /api/v1/me — the token's user."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from app.api.auth import api_roles
+from app.api.schemas import MeSchema
+from app.domain.roles import ALL_ROLES
+
+blp = Blueprint("api_me", __name__, description="The calling user")
+blp.url_prefix_suffix = ""
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+@api_roles(*ALL_ROLES)
+def me():
+    """The user the bearer token belongs to, with their role codes."""
+    user = g.api_user
+    return {"id": user.id, "username": user.username, "roles": sorted(user.role_codes)}

@@ -1,0 +1,126 @@
+"""`flask` commands: users, api-tokens, seed, worker. Thin: parse, call a service, print."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.domain.errors import DomainError
+from app.domain.roles import Role
+
+users = AppGroup("users", help="Manage staff users.")
+api_tokens = AppGroup("api-tokens", help="Manage API tokens.")
+seed = AppGroup("seed", help="Install predefined catalogs and demo data.")
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+def _fail(exc: DomainError):
+    raise click.ClickException(exc.message % exc.params if exc.params else exc.message)
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE)
+@click.option("--full-name", default="")
+def create_user_command(username, password, roles, full_name):
+    """Create a user with one or more roles."""
+    from app.clock import get_clock
+    from app.extensions import db
+    from app.services.users import create_user
+
+    try:
+        user = create_user(db.session, username=username, password=password, roles=roles, full_name=full_name,
+                           clock=get_clock())
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.role_codes))}")
+
+
+@users.command("set-password")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+def set_password_command(username, password):
+    """Set a new password; the user's other sessions end."""
+    from app.extensions import db
+    from app.services.users import set_password
+
+    try:
+        set_password(db.session, username, password)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"password changed for {username}")
+
+
+@users.command("disable")
+@click.option("--username", required=True)
+def disable_command(username):
+    """Disable a user: no login, sessions and tokens stop working."""
+    from app.extensions import db
+    from app.services.users import set_active
+
+    try:
+        set_active(db.session, username, False)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"disabled {username}")
+
+
+@api_tokens.command("create")
+@click.option("--username", required=True)
+@click.option("--name", default="", help="What the token is for (e.g. the PBX).")
+def create_token_command(username, name):
+    """Create an API token; the token is the last line of the output."""
+    from app.api.auth import issue_token
+    from app.clock import get_clock
+    from app.extensions import db
+    from app.services.users import get_user
+
+    try:
+        user = get_user(db.session, username)
+    except DomainError as exc:
+        _fail(exc)
+    token = issue_token(db.session, user, clock=get_clock(), name=name)
+    click.echo(f"API token for {username} (shown once, keep it secret):")
+    click.echo(token)
+
+
+@seed.command("predefined")
+def seed_predefined_command():
+    """Install or complete the predefined catalog rows (idempotent; admins' edits survive)."""
+    from app.extensions import db
+    from seed.predefined import install_predefined
+
+    report = install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
+    click.echo(f"predefined rows: {report.created} created, {report.existing} already present")
+
+
+@seed.command("demo")
+def seed_demo_command():
+    """Add demo users for every role and a little demo data; prints the logins."""
+    from app.extensions import db
+    from seed.demo import DEMO_PASSWORD, install_demo
+    from seed.predefined import install_predefined
+
+    install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
+    created = install_demo(db.session)
+    click.echo("demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for username, roles in created:
+        click.echo(f"  {username:<12} {', '.join(roles)}")
+
+
+@click.command("worker")
+@click.option("--queue", "queues", multiple=True, default=("default",))
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker_command(queues, burst):
+    """Run an RQ worker (with the scheduler) inside this app."""
+    from tasks.worker import run_worker
+
+    run_worker(current_app._get_current_object(), queues=tuple(queues), burst=burst)
+
+
+def init_app(app: Flask) -> None:
+    for command in (users, api_tokens, seed, worker_command):
+        app.cli.add_command(command)

@@ -1,0 +1,77 @@
+"""Configuration: safe development defaults, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEFAULT_REDIS_PORT = 6390
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def parse_bool(value: str | None, *, default: bool = False) -> bool:
+    """Strict boolean parsing: garbage raises instead of being guessed."""
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'dashboard.sqlite3'}"
+
+
+def default_redis_url() -> str:
+    return f"redis://127.0.0.1:{DEFAULT_REDIS_PORT}/0"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` / `postgresql://` forms and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or default_redis_url()
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DASHBOARD_TIMEZONE = os.environ.get("DASHBOARD_TIMEZONE", "Europe/Moscow")
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("ru", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = parse_bool(os.environ.get("SESSION_COOKIE_SECURE"))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+
+    MESSAGE_GATEWAY = os.environ.get("MESSAGE_GATEWAY", "log")
+    RQ_QUEUES = ("default",)
+
+    API_TITLE = "Front-office dashboard API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }

@@ -1,0 +1,1 @@
+"""The pure core: business rules over plain values. Standard library only."""

@@ -1,0 +1,89 @@
+"""Regulation settings: every number of the dealership's regulations, and their consistency rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.domain.i18n import N_, Message
+
+
+@dataclass(frozen=True)
+class Regulations:
+    confirmation_window_start: time = time(12, 0)
+    confirmation_window_end: time = time(14, 0)
+    retry_delay_minutes: int = 60
+    latest_call_time: time = time(20, 0)
+    max_failed_attempts: int = 3
+    confirmation_horizon_days: int = 1
+    working_day_start: time = time(9, 0)
+    working_day_end: time = time(21, 0)
+    working_weekdays: str = "1,2,3,4,5,6"
+    call_continuation_window_hours: int = 24
+    call_continuation_min_calls: int = 2
+    repeat_appeal_lookback_days: int = 30
+    traffic_escalation_minutes: int = 15
+    no_show_grace_minutes: int = 30
+    timezone: str = "Europe/Moscow"
+    dealer_name: str = "Автоцентр"
+    dealer_phone: str = ""
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """ISO weekdays (1 = Monday) that are working days."""
+        return frozenset(parse_weekdays(self.working_weekdays))
+
+
+INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
+    "retry_delay_minutes": (5, 24 * 60),
+    "max_failed_attempts": (1, 10),
+    "confirmation_horizon_days": (1, 14),
+    "call_continuation_window_hours": (1, 168),
+    "call_continuation_min_calls": (2, 10),
+    "repeat_appeal_lookback_days": (1, 365),
+    "traffic_escalation_minutes": (1, 24 * 60),
+    "no_show_grace_minutes": (0, 24 * 60),
+}
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """'1,2,3' → [1, 2, 3]; raises ValueError on anything else."""
+    days = [int(part) for part in text.replace(" ", "").split(",") if part]
+    if not days or any(day < 1 or day > 7 for day in days) or len(set(days)) != len(days):
+        raise ValueError(text)
+    return sorted(days)
+
+
+def regulation_errors(reg: Regulations) -> dict[str, Message]:
+    """Field → message for every inconsistency; empty when the settings can be saved."""
+    errors: dict[str, Message] = {}
+    for name, (low, high) in INTEGER_BOUNDS.items():
+        value = getattr(reg, name)
+        if not low <= value <= high:
+            errors[name] = Message(N_("Must be between %(low)s and %(high)s."), {"low": low, "high": high})
+    if reg.confirmation_window_end <= reg.confirmation_window_start:
+        errors["confirmation_window_end"] = Message(N_("The window must end after it starts."))
+    if reg.latest_call_time <= reg.confirmation_window_end:
+        errors["latest_call_time"] = Message(N_("The latest call time must be after the confirmation window ends."))
+    if reg.working_day_end <= reg.working_day_start:
+        errors["working_day_end"] = Message(N_("The working day must end after it starts."))
+    if reg.confirmation_window_start < reg.working_day_start:
+        errors.setdefault(
+            "confirmation_window_start", Message(N_("The confirmation window must start within working hours."))
+        )
+    if reg.latest_call_time > reg.working_day_end:
+        errors.setdefault("latest_call_time", Message(N_("The latest call time must be within working hours.")))
+    try:
+        parse_weekdays(reg.working_weekdays)
+    except ValueError:
+        errors["working_weekdays"] = Message(N_("List ISO weekday numbers 1–7 separated by commas, e.g. 1,2,3,4,5."))
+    try:
+        ZoneInfo(reg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = Message(N_("Unknown time zone; use a name such as Europe/Moscow."))
+    return errors

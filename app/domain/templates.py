@@ -1,0 +1,53 @@
+"""Message templates: which placeholders exist, validating a body, rendering it."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from app.domain.i18n import N_, Message
+
+PLACEHOLDERS: tuple[str, ...] = (
+    "client_name",
+    "visit_at",
+    "advisor",
+    "dealer_name",
+    "dealer_phone",
+    "car",
+    "manager",
+    "meeting_at",
+)
+
+
+def template_placeholders(body: str) -> list[str]:
+    """Return the placeholder names used in a body; raises ValueError on broken braces."""
+    names = []
+    for _literal, field, spec, conversion in string.Formatter().parse(body):
+        if field is None:
+            continue
+        if field == "" or not field.isidentifier():
+            raise ValueError(field)
+        if spec or conversion:
+            raise ValueError(field)
+        names.append(field)
+    return names
+
+
+def template_errors(body: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> list[Message]:
+    """Problems that would make the template fail at send time, found at save time."""
+    try:
+        used = template_placeholders(body)
+    except ValueError:
+        return [Message(N_("Broken placeholder: use {name} and double the braces {{ }} for literal ones."))]
+    return [
+        Message(N_("Unknown placeholder {%(name)s}. Allowed: %(allowed)s."),
+                {"name": name, "allowed": ", ".join("{%s}" % a for a in allowed)})
+        for name in dict.fromkeys(used)
+        if name not in allowed
+    ]
+
+
+def render_template_body(body: str, values: Mapping[str, object]) -> str:
+    """Fill the placeholders; missing values render empty rather than failing a send."""
+    names = template_placeholders(body)
+    return body.format(**{name: values.get(name, "") for name in names})

@@ -1,0 +1,72 @@
+"""Error pages for people and JSON errors for the API, in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    401: "Log in required",
+    403: "Access denied",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "The rules forbid this",
+    503: "Service temporarily unavailable",
+    500: "Something went wrong",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, fields: dict[str, str] | None = None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def _render(status: int, detail: str | None = None):
+    title = gettext(TITLES.get(status, "Error"))
+    if wants_json():
+        return json_error(status, title.lower().replace(" ", "_"), detail or title)
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def http_error_page(error: HTTPException):
+    if error.code == 429 or error.code is None or error.code < 400:
+        return error
+    detail = error.description if error.code == 400 and "CSRF" in (error.description or "") else None
+    if detail:
+        detail = gettext("The form has expired or was sent from another site. Reload the page and try again.")
+    return _render(error.code, detail)
+
+
+def _database_unavailable(error: OperationalError):
+    from app.extensions import db
+
+    db.session.rollback()
+    log.error("database unavailable: %s", error)
+    return _render(503, gettext("The database is not reachable right now. Try again in a minute."))
+
+
+def _server_error(error: Exception):
+    from app.extensions import db
+
+    db.session.rollback()
+    log.exception("unhandled error", exc_info=error)
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, http_error_page)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    if not app.config.get("TESTING"):
+        app.register_error_handler(Exception, _server_error)

@@ -1,0 +1,70 @@
+"""Locale selection: the user's choice, then a cookie, then the default (Russian)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from app.extensions import babel
+from app.domain.i18n import Message
+
+
+def select_locale() -> str:
+    from flask import has_request_context
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(message: str | Message, **params) -> str:
+    """Translate a domain msgid (or Message) in the current locale."""
+    from flask_babel import gettext
+
+    if isinstance(message, Message):
+        return gettext(message.text, **message.params)
+    return gettext(message, **params)
+
+
+def init_app(app: Flask) -> None:
+    from pathlib import Path
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parent.parent / "translations")
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    register_filters(app)
+
+
+def dealership_timezone():
+    """The zone from the regulation settings, read once per request."""
+    from zoneinfo import ZoneInfo
+
+    from flask import g, has_request_context
+
+    from app.extensions import db
+    from app.services.regulations import load_regulations
+
+    if has_request_context() and "dealer_tz" in g:
+        return g.dealer_tz
+    zone = ZoneInfo(load_regulations(db.session).timezone)
+    if has_request_context():
+        g.dealer_tz = zone
+    return zone
+
+
+def format_local(value) -> str:
+    """A stored UTC datetime as the dealership's local «dd.mm.yyyy HH:MM»."""
+    if value is None:
+        return ""
+    return value.astimezone(dealership_timezone()).strftime("%d.%m.%Y %H:%M")
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = format_local

@@ -1,0 +1,1 @@
+"""Use cases: explicit inputs (session, ids/values, clock, dispatcher); one transaction each."""

@@ -1,0 +1,85 @@
+"""Creating users and managing their roles and passwords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.i18n import N_
+from app.domain.roles import Role as RoleCode
+from app.models.user import Role, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def ensure_roles(session: Session) -> None:
+    existing = set(session.scalars(select(Role.code)))
+    for code in RoleCode:
+        if code.value not in existing:
+            session.add(Role(code=code.value, name=code.label))
+    session.flush()
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return N_("The password must be at least 8 characters long.")
+    return None
+
+
+def roles_by_code(session: Session, codes: Iterable[str]) -> list[Role]:
+    codes = list(dict.fromkeys(codes))
+    unknown = [c for c in codes if c not in {r.value for r in RoleCode}]
+    if unknown:
+        raise ValidationFailed(N_("Unknown role: %(codes)s."), codes=", ".join(unknown))
+    ensure_roles(session)
+    return list(session.scalars(select(Role).where(Role.code.in_(codes)).order_by(Role.id)))
+
+
+def create_user(session: Session, *, username: str, password: str, roles: Iterable[str], clock: Clock,
+                full_name: str = "", email: str | None = None) -> User:
+    username = username.strip()
+    if not username:
+        raise ValidationFailed(N_("Enter a login."))
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(N_("The login «%(username)s» is taken."), username=username)
+    user = User(username=username, full_name=full_name, email=email, active=True, created_at=clock.now())
+    user.set_password(password)
+    user.roles = roles_by_code(session, roles)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(N_("No user «%(username)s»."), username=username)
+    return user
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem)
+    user = get_user(session, username)
+    user.set_password(password)  # also rotates the session token: other sessions end
+    session.commit()
+    return user
+
+
+def set_active(session: Session, username: str, active: bool) -> User:
+    import secrets
+
+    user = get_user(session, username)
+    user.active = active
+    if not active:
+        user.session_token = secrets.token_hex(16)
+    session.commit()
+    return user

@@ -1,0 +1,1 @@
+"""Configurable reference data (справочники): models, admin views, predefined rows, readers."""

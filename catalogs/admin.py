@@ -1,0 +1,360 @@
+"""Admin views for every catalog: CRUD, ordering, visibility, protected rows, import/export."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.model.template import TemplateLinkRowAction
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+from wtforms import HiddenField
+from wtforms.validators import InputRequired, ValidationError
+
+from admin_views.base import ADMIN_ONLY, StaffModelView
+from app.domain.cadence import StepDraft, step_errors
+from app.domain.errors import DomainError
+from app.domain.ordering import Direction
+from app.domain.templates import template_errors
+from app.i18n import translate
+from app.services import catalogs as catalog_service
+from catalogs import labels
+from catalogs.models import AppealOutcome, CadenceStep
+
+COMMON_LABELS = {
+    "name": _l("Name"),
+    "code": _l("System code"),
+    "show_in_list": _l("Show in list"),
+    "sort_order": _l("Order"),
+    "predefined": _l("Predefined"),
+    "group_name": _l("Group"),
+    "description": _l("Description"),
+    "is_targeted": _l("Targeted appeal"),
+    "auto_rule": _l("Assigned automatically"),
+    "outcomes": _l("Appeal outcomes"),
+    "transition": _l("Transition"),
+    "is_refusal": _l("Ends in refusal"),
+    "channel": _l("Channel"),
+    "department": _l("Department"),
+    "document_kind": _l("Document usually created"),
+    "specialists": _l("Specialists notified"),
+    "requires_comment": _l("Comment required"),
+    "outcome": _l("Stage outcome"),
+    "subject": _l("Subject (e-mail)"),
+    "body": _l("Text"),
+    "trigger": _l("Starts when"),
+    "stop_on_contact": _l("Stop as soon as contact is made"),
+    "steps": _l("Steps"),
+    "day_offset": _l("Day (after start)"),
+    "hour_offset": _l("Hours after start"),
+    "at_time": _l("At time of day"),
+    "action": _l("Action"),
+    "template": _l("Template"),
+    "stage": _l("Stage"),
+    "loss_reason": _l("Loss reason"),
+    "only_if_not_reached": _l("Only if the previous call failed"),
+    "note": _l("Note"),
+    "standard_hours": _l("Standard hours"),
+    "price": _l("Price"),
+}
+
+
+def _code_badge(view, context, model, name):
+    from markupsafe import Markup, escape
+
+    if not model.code:
+        return ""
+    return Markup('<span class="badge badge-code">{}</span>').format(escape(model.code))
+
+
+def _visibility(view, context, model, name):
+    return gettext("yes") if model.show_in_list else gettext("hidden")
+
+
+class CatalogView(StaffModelView):
+    """What every catalog shares; subclasses only declare their own columns."""
+
+    allowed_roles = ADMIN_ONLY
+    list_template = "admin/catalog/list.html"
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    column_default_sort = [("sort_order", False), ("name", False)]
+    column_searchable_list = ("name",)
+    column_labels = COMMON_LABELS
+    column_formatters = {"code": _code_badge, "show_in_list": _visibility}
+    form_excluded_columns = ("code", "predefined", "sort_order", "version")
+    form_extra_fields = {"row_version": HiddenField()}
+    column_extra_row_actions = [
+        TemplateLinkRowAction("catalog_row.move_up", _l("Move up")),
+        TemplateLinkRowAction("catalog_row.move_down", _l("Move down")),
+    ]
+    extra_columns: tuple[str, ...] = ()
+
+    def __init__(self, model, session, **kwargs):
+        self.model = model
+        if not self.column_list:
+            self.column_list = ("name", "code", "show_in_list", *self.extra_columns)
+        if not self.column_export_list:
+            self.column_export_list = ("id", "name", "show_in_list", "sort_order", "code", *self.importable_extra())
+        super().__init__(model, session, **kwargs)
+
+    # ----- which columns a CSV import may set
+    def importable_extra(self) -> tuple[str, ...]:
+        columns = inspect(self.model).columns
+        return tuple(c for c in self.extra_columns if c in columns)
+
+    def importable_fields(self) -> tuple[str, ...]:
+        return ("name", "show_in_list", *self.importable_extra())
+
+    # ----- predefined rows: renameable, hideable, reorderable; never deletable; behaviour locked
+    def locked_fields(self, model) -> tuple[str, ...]:
+        if model is None or not model.predefined:
+            return ()
+        return tuple(type(model).__locked_when_predefined__)
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        for name in self.locked_fields(obj):
+            if name in form:
+                form[name].render_kw = {"disabled": True}
+                form[name].description = gettext("Part of the system behaviour of a predefined row.")
+                form[name].validators = []
+        return form
+
+    def on_form_prefill(self, form, id):
+        model = self.get_one(id)
+        if model is not None and "row_version" in form:
+            form.row_version.data = model.version
+
+    def on_model_change(self, form, model, is_created):
+        state = inspect(model)
+        for name in self.locked_fields(model):
+            history = state.attrs[name].history
+            if history.deleted:
+                setattr(model, name, history.deleted[0])
+        if is_created:
+            model.sort_order = catalog_service.next_sort_order(self.session, self.model)
+        elif "row_version" in form and form.row_version.data:
+            if str(model.version) != str(form.row_version.data):
+                raise ValidationError(
+                    gettext("Someone else has just changed this record. Reload it and repeat your change.")
+                )
+        self.validate_model(form, model)
+
+    def validate_model(self, form, model) -> None:
+        """Rules over the whole row (after the form is applied); raise ValidationError."""
+
+    def field_errors(self, form) -> dict[str, str]:
+        """Rules over single fields, shown next to the field; subclasses add theirs."""
+        return {}
+
+    def validate_form(self, form):
+        valid = super().validate_form(form)
+        if not valid or "name" not in form:
+            if "name" in form and isinstance(form.name.data, str) and not form.name.data.strip():
+                form.name.errors = [*form.name.errors, gettext("Enter a name.")]
+            return valid
+        problems = self.field_errors(form)
+        if isinstance(form.name.data, str) and not form.name.data.strip():
+            problems.setdefault("name", gettext("Enter a name."))
+        for field_name, message in problems.items():
+            form[field_name].errors = [*form[field_name].errors, message]
+        return not problems
+
+    # ----- list actions
+    @expose("/move/<int:row_id>/<direction>/", methods=("POST",))
+    def move_view(self, row_id: int, direction: str):
+        try:
+            catalog_service.move_row(self.session, self.model, row_id, Direction(direction))
+        except (DomainError, ValueError) as exc:
+            self.session.rollback()
+            flash(translate(exc.message, **exc.params) if isinstance(exc, DomainError) else str(exc), "error")
+        return redirect(request.form.get("url") or self.get_url(".index_view"))
+
+    @action("hide", _l("Hide from lists"))
+    def action_hide(self, ids):
+        count = catalog_service.set_visibility(self.session, self.model, [int(i) for i in ids], False)
+        flash(ngettext("%(num)s row hidden.", "%(num)s rows hidden.", count), "success")
+
+    @action("show", _l("Show in lists"))
+    def action_show(self, ids):
+        count = catalog_service.set_visibility(self.session, self.model, [int(i) for i in ids], True)
+        flash(ngettext("%(num)s row shown.", "%(num)s rows shown.", count), "success")
+
+    @expose("/import/", methods=("GET", "POST"))
+    def import_view(self):
+        from admin_views.catalog_import import handle_import
+
+        return handle_import(self)
+
+
+def _enum_choices(labels_map, blank=False):
+    return labels.choices(labels_map, blank=blank)
+
+
+class AppealCategoryView(CatalogView):
+    extra_columns = ("group_name", "is_targeted", "auto_rule", "description")
+    column_list = ("name", "code", "show_in_list", "is_targeted", "auto_rule")
+    form_columns = ("name", "group_name", "description", "is_targeted", "auto_rule", "show_in_list", "outcomes")
+    form_choices = {"auto_rule": _enum_choices(labels.AUTO_RULE_LABELS, blank=True)}
+    column_formatters = {
+        **CatalogView.column_formatters,
+        "auto_rule": lambda v, c, m, n: labels.AUTO_RULE_LABELS.get(m.auto_rule, ""),
+    }
+    inline_models = [
+        (
+            AppealOutcome,
+            {
+                "form_columns": ("id", "sort_order", "name", "transition", "is_refusal"),
+                "form_choices": {"transition": _enum_choices(labels.TRANSITION_LABELS, blank=True)},
+                "column_labels": COMMON_LABELS,
+            },
+        )
+    ]
+
+    def validate_model(self, form, model):
+        if model.auto_rule == "":
+            model.auto_rule = None
+        for position, outcome in enumerate(sorted(model.outcomes, key=lambda o: (o.sort_order or 0))):
+            outcome.sort_order = (position + 1) * 10
+            if outcome.transition == "":
+                outcome.transition = None
+
+
+class CancellationReasonView(CatalogView):
+    pass
+
+
+class ContactGoalView(CatalogView):
+    extra_columns = ("channel", "department", "document_kind")
+    column_list = ("name", "code", "show_in_list", "channel", "department", "document_kind", "specialists")
+    form_columns = ("name", "channel", "department", "document_kind", "specialists", "show_in_list")
+    form_choices = {
+        "channel": _enum_choices(labels.CHANNEL_LABELS),
+        "department": _enum_choices(labels.DEPARTMENT_LABELS),
+        "document_kind": _enum_choices(labels.DOCUMENT_KIND_LABELS, blank=True),
+    }
+    column_formatters = {
+        **CatalogView.column_formatters,
+        "channel": lambda v, c, m, n: labels.CHANNEL_LABELS.get(m.channel, m.channel),
+        "department": lambda v, c, m, n: labels.DEPARTMENT_LABELS.get(m.department, m.department),
+        "document_kind": lambda v, c, m, n: labels.DOCUMENT_KIND_LABELS.get(m.document_kind, ""),
+        "specialists": lambda v, c, m, n: ", ".join(str(u) for u in m.specialists),
+    }
+    form_ajax_refs = {"specialists": {"fields": ("username", "full_name"), "page_size": 10}}
+
+    def validate_model(self, form, model):
+        if model.document_kind == "":
+            model.document_kind = None
+
+
+class IgnoreReasonView(CatalogView):
+    extra_columns = ("requires_comment",)
+
+
+class LeadStageView(CatalogView):
+    extra_columns = ("outcome",)
+    form_choices = {"outcome": _enum_choices(labels.STAGE_OUTCOME_LABELS)}
+    column_formatters = {
+        **CatalogView.column_formatters,
+        "outcome": lambda v, c, m, n: labels.STAGE_OUTCOME_LABELS.get(m.outcome, m.outcome),
+    }
+
+
+class LossReasonView(CatalogView):
+    pass
+
+
+class MessageTemplateView(CatalogView):
+    extra_columns = ("channel", "subject", "body")
+    column_list = ("name", "code", "show_in_list", "channel", "body")
+    form_columns = ("name", "channel", "subject", "body", "show_in_list")
+    form_choices = {"channel": _enum_choices(labels.MESSAGE_CHANNEL_LABELS)}
+    form_widget_args = {"body": {"rows": 6}}
+    column_formatters = {
+        **CatalogView.column_formatters,
+        "channel": lambda v, c, m, n: labels.MESSAGE_CHANNEL_LABELS.get(m.channel, m.channel),
+        "body": lambda v, c, m, n: (m.body[:80] + "…") if len(m.body) > 80 else m.body,
+    }
+    column_extra_row_actions = [
+        *CatalogView.column_extra_row_actions,
+        TemplateLinkRowAction("catalog_row.send_test", _l("Send a test message")),
+    ]
+
+    def field_errors(self, form):
+        errors = {}
+        for field_name in ("subject", "body"):
+            problems = template_errors(form[field_name].data or "")
+            if problems:
+                errors[field_name] = " ".join(translate(p) for p in problems)
+        if form.channel.data == "email" and not (form.subject.data or "").strip():
+            errors.setdefault("subject", gettext("An e-mail needs a subject."))
+        if not (form.body.data or "").strip():
+            errors.setdefault("body", gettext("Enter the text of the message."))
+        return errors
+
+    @expose("/send-test/<int:template_id>/", methods=("GET", "POST"))
+    def send_test_view(self, template_id: int):
+        from admin_views.outbox import handle_send_test
+
+        return handle_send_test(self, template_id)
+
+
+class CadenceView(CatalogView):
+    extra_columns = ("trigger", "stop_on_contact", "description")
+    column_list = ("name", "code", "show_in_list", "trigger", "stop_on_contact")
+    form_columns = ("name", "description", "trigger", "stop_on_contact", "show_in_list", "steps")
+    form_choices = {"trigger": _enum_choices(labels.CADENCE_TRIGGER_LABELS)}
+    column_formatters = {
+        **CatalogView.column_formatters,
+        "trigger": lambda v, c, m, n: labels.CADENCE_TRIGGER_LABELS.get(m.trigger, m.trigger),
+    }
+    inline_models = [
+        (
+            CadenceStep,
+            {
+                "form_columns": (
+                    "id", "sort_order", "day_offset", "hour_offset", "at_time", "action",
+                    "template", "stage", "loss_reason", "only_if_not_reached", "note",
+                ),
+                "form_choices": {"action": _enum_choices(labels.CADENCE_ACTION_LABELS)},
+                "column_labels": COMMON_LABELS,
+            },
+        )
+    ]
+
+    def validate_model(self, form, model):
+        steps = sorted(model.steps, key=lambda s: (s.sort_order or 0))
+        messages = []
+        for position, step in enumerate(steps, start=1):
+            step.sort_order = position * 10
+            draft = StepDraft(
+                action=step.action,
+                day_offset=step.day_offset or 0,
+                hour_offset=step.hour_offset or 0,
+                at_time=step.at_time,
+                has_template=step.template is not None,
+                has_stage=step.stage is not None,
+                has_loss_reason=step.loss_reason is not None,
+            )
+            for problem in step_errors(draft).values():
+                messages.append(gettext("Step %(n)s: %(problem)s", n=position, problem=translate(problem)))
+        if messages:
+            raise ValidationError(" ".join(messages))
+
+
+class WorkView(CatalogView):
+    extra_columns = ("standard_hours", "price")
+    form_args = {
+        "standard_hours": {"validators": [InputRequired()]},
+        "price": {"validators": [InputRequired()]},
+    }
+
+    def field_errors(self, form):
+        errors = {}
+        if form.standard_hours.data is not None and not 0 < form.standard_hours.data <= 1000:
+            errors["standard_hours"] = gettext("Hours must be above zero and at most 1000.")
+        if form.price.data is not None and form.price.data < 0:
+            errors["price"] = gettext("The price cannot be negative.")
+        return errors
