@@ -1,0 +1,41 @@
+# Two commands: `make run` (everything, on SQLite + the embedded Redis) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test install migrate seed lint translations clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+
+seed: migrate
+	FLASK_DEBUG=1 $(BIN)/flask seed predefined
+	FLASK_DEBUG=1 $(BIN)/flask seed demo
+
+run: seed
+	@echo ""
+	@echo "  Dashboard: http://127.0.0.1:$${PORT:-5000}/   (logins above; Ctrl-C stops web, worker and Redis)"
+	@echo ""
+	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+translations: install
+	bash tools/update_translations.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache instance/dashboard.sqlite3*

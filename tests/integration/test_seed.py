@@ -1,0 +1,58 @@
+from sqlalchemy import func, select
+
+from catalogs import defaults
+from catalogs import models as cm
+from seed.predefined import CATALOG_DEFAULTS, install_predefined
+
+
+def _snapshot(session):
+    rows = {}
+    for model, _ in CATALOG_DEFAULTS:
+        for row in session.scalars(select(model)):
+            rows[(model.__tablename__, row.code)] = (row.name, row.sort_order, row.show_in_list)
+    return rows
+
+
+def test_every_predefined_row_of_the_spec_is_installed(session):
+    for model, rows in CATALOG_DEFAULTS:
+        codes = set(session.scalars(select(model.code).where(model.predefined.is_(True))))
+        assert codes == {row.code for row in rows}, model.__tablename__
+    assert {"client_unreachable"} <= set(session.scalars(select(cm.CancellationReason.code)))
+    assert session.scalar(select(cm.LeadStage.name).where(cm.LeadStage.code == "meeting_set")) == "5. Встреча назначена"
+
+
+def test_seeding_twice_changes_nothing(session):
+    before = _snapshot(session)
+    audit_before = session.scalar(select(func.count()).select_from(cm.AppealOutcome))
+    report = install_predefined(session)
+    assert report.created == 0
+    assert _snapshot(session) == before
+    assert session.scalar(select(func.count()).select_from(cm.AppealOutcome)) == audit_before
+
+
+def test_an_admins_rename_hide_and_reorder_survive_a_new_seed(session):
+    goal = session.scalar(select(cm.ContactGoal).where(cm.ContactGoal.code == "other"))
+    goal.name, goal.show_in_list, goal.sort_order = "Другое", False, 1
+    session.commit()
+    install_predefined(session)
+    session.refresh(goal)
+    assert (goal.name, goal.show_in_list, goal.sort_order) == ("Другое", False, 1)
+
+
+def test_a_missing_predefined_row_is_restored_and_system_behaviour_repaired(session):
+    category = session.scalar(select(cm.AppealCategory).where(cm.AppealCategory.code == "order_status"))
+    category.auto_rule = None
+    session.commit()
+    install_predefined(session)
+    session.refresh(category)
+    assert category.auto_rule == "order_status"
+
+
+def test_the_cadences_carry_the_seed_steps_in_order(session):
+    cadence = session.scalar(select(cm.Cadence).where(cm.Cadence.code == "qualified_no_meeting"))
+    assert [s.day_offset for s in cadence.steps] == [s["day_offset"] for s in defaults.QUALIFIED_NO_MEETING_STEPS]
+    last = cadence.steps[-1]
+    assert (last.action, last.loss_reason.code) == ("close_lost", "no_contact")
+    no_show = session.scalar(select(cm.Cadence).where(cm.Cadence.code == "meeting_no_show"))
+    same_day_calls = [s for s in no_show.steps if s.day_offset == 0 and s.action == "call_task"]
+    assert len(same_day_calls) == 2

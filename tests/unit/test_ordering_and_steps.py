@@ -1,0 +1,47 @@
+from datetime import time
+
+from app.domain.cadence import StepDraft, step_errors
+from app.domain.ordering import Direction, reorder
+from app.domain.recipients import recipient_error
+
+
+def test_moving_a_row_up_swaps_it_with_the_previous_one():
+    assert reorder([7, 3, 9], 3, Direction.UP) == {3: 10, 7: 20, 9: 30}
+
+
+def test_moving_the_last_row_down_keeps_the_order_and_renumbers():
+    assert reorder([7, 3, 9], 9, Direction.DOWN) == {7: 10, 3: 20, 9: 30}
+
+
+def test_moving_the_first_row_up_changes_nothing():
+    assert reorder([1, 2], 1, Direction.UP) == {1: 10, 2: 20}
+
+
+def _step(**kw):
+    base = dict(action="call_task", day_offset=0, hour_offset=0, at_time=None,
+                has_template=False, has_stage=False, has_loss_reason=False)
+    return StepDraft(**{**base, **kw})
+
+
+def test_a_call_step_needs_nothing_else():
+    assert step_errors(_step()) == {}
+
+
+def test_each_action_needs_its_target():
+    assert set(step_errors(_step(action="send_template"))) == {"template"}
+    assert set(step_errors(_step(action="set_stage"))) == {"stage"}
+    assert set(step_errors(_step(action="close_lost"))) == {"loss_reason"}
+
+
+def test_offsets_are_bounded_and_exclusive():
+    assert "day_offset" in step_errors(_step(day_offset=-1))
+    assert "hour_offset" in step_errors(_step(hour_offset=24))
+    assert "at_time" in step_errors(_step(hour_offset=2, at_time=time(10, 0)))
+
+
+def test_recipients_per_channel():
+    assert recipient_error("sms", "+7 (908) 494-44-34") is None
+    assert recipient_error("email", "ivan@example.ru") is None
+    assert recipient_error("sms", "12-34") is not None
+    assert recipient_error("email", "ivan@") is not None
+    assert recipient_error("whatsapp", "  ") is not None
