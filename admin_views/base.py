@@ -51,6 +51,12 @@ class StaffModelView(RoleAccessMixin, ModelView):
     page_size = 50
     can_set_page_size = False
 
+    @property
+    def db_session(self):
+        from app.extensions import db
+
+        return db.session
+
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, DomainError):
             flash(domain_error_message(exc), "error")

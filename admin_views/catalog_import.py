@@ -43,7 +43,7 @@ def _formdata(form_class, row: dict[str, str], fields: tuple[str, ...]) -> Multi
 
 def import_rows(view, rows: list[dict[str, str]]) -> tuple[int, list[str]]:
     """Validate and apply every row in one transaction; returns (count, row-numbered errors)."""
-    session = view.session
+    session = view.db_session
     fields = view.importable_fields()
     errors: list[str] = []
     imported = 0

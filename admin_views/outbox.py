@@ -47,7 +47,7 @@ def sample_values(regs) -> dict[str, str]:
 def handle_send_test(view, template_id: int):
     from catalogs.models import MessageTemplate
 
-    template = view.session.get(MessageTemplate, template_id)
+    template = view.db_session.get(MessageTemplate, template_id)
     if template is None:
         flash(gettext("The template no longer exists."), "error")
         return redirect(view.get_url(".index_view"))
@@ -55,19 +55,19 @@ def handle_send_test(view, template_id: int):
     if form.validate_on_submit():
         try:
             message = send_test_message(
-                view.session, template_id, form.recipient.data or "",
-                sample=sample_values(load_regulations(view.session)), actor_id=current_user.id,
+                view.db_session, template_id, form.recipient.data or "",
+                sample=sample_values(load_regulations(view.db_session)), actor_id=current_user.id,
                 clock=get_clock(), dispatcher=get_dispatcher(),
             )
         except DomainError as exc:
-            view.session.rollback()
+            view.db_session.rollback()
             form.recipient.errors = [*form.recipient.errors, domain_error_message(exc)]
         else:
             flash(gettext("The message is in the outbox (no. %(id)s); a worker will deliver it.", id=message.id),
                   "success")
             return redirect(view.get_url("outboxmessage.index_view"))
     status = 400 if request.method == "POST" else 200
-    return view.render("admin/catalog/send_test.html", form=form, template=template), status
+    return view.render("admin/catalog/send_test.html", form=form, message_template=template), status
 
 
 class OutboxView(StaffModelView):

@@ -36,7 +36,7 @@ def json_error(status: int, code: str, message: str, fields: dict[str, str] | No
 def _render(status: int, detail: str | None = None):
     title = gettext(TITLES.get(status, "Error"))
     if wants_json():
-        return json_error(status, title.lower().replace(" ", "_"), detail or title)
+        return json_error(status, TITLES.get(status, "Error").lower().replace(" ", "_"), detail or title)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 

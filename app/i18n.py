@@ -67,4 +67,7 @@ def format_local(value) -> str:
 
 
 def register_filters(app: Flask) -> None:
+    from flask_babel import get_locale
+
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -134,7 +134,7 @@ class CatalogView(StaffModelView):
             if history.deleted:
                 setattr(model, name, history.deleted[0])
         if is_created:
-            model.sort_order = catalog_service.next_sort_order(self.session, self.model)
+            model.sort_order = catalog_service.next_sort_order(self.db_session, self.model)
         elif "row_version" in form and form.row_version.data:
             if str(model.version) != str(form.row_version.data):
                 raise ValidationError(
@@ -166,20 +166,20 @@ class CatalogView(StaffModelView):
     @expose("/move/<int:row_id>/<direction>/", methods=("POST",))
     def move_view(self, row_id: int, direction: str):
         try:
-            catalog_service.move_row(self.session, self.model, row_id, Direction(direction))
+            catalog_service.move_row(self.db_session, self.model, row_id, Direction(direction))
         except (DomainError, ValueError) as exc:
-            self.session.rollback()
+            self.db_session.rollback()
             flash(translate(exc.message, **exc.params) if isinstance(exc, DomainError) else str(exc), "error")
         return redirect(request.form.get("url") or self.get_url(".index_view"))
 
     @action("hide", _l("Hide from lists"))
     def action_hide(self, ids):
-        count = catalog_service.set_visibility(self.session, self.model, [int(i) for i in ids], False)
+        count = catalog_service.set_visibility(self.db_session, self.model, [int(i) for i in ids], False)
         flash(ngettext("%(num)s row hidden.", "%(num)s rows hidden.", count), "success")
 
     @action("show", _l("Show in lists"))
     def action_show(self, ids):
-        count = catalog_service.set_visibility(self.session, self.model, [int(i) for i in ids], True)
+        count = catalog_service.set_visibility(self.db_session, self.model, [int(i) for i in ids], True)
         flash(ngettext("%(num)s row shown.", "%(num)s rows shown.", count), "success")
 
     @expose("/import/", methods=("GET", "POST"))

@@ -157,12 +157,25 @@ def make_user(session, clock):
     return build
 
 
+class IsolatedClient:
+    """The test keeps an app context open, so `g` would leak between requests (Flask-Login caches
+    the user in g); each request here starts with a clean `g`, as in production."""
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for key in ("_login_user", "dealer_tz", "_audit_token"):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def login(app):
     """login(user) → a test client whose session belongs to that user."""
     from flask_login import FlaskLoginClient
 
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = type("LoginClient", (IsolatedClient, FlaskLoginClient), {})
 
     def as_user(user=None):
         return app.test_client(user=user) if user is not None else app.test_client()
