@@ -134,7 +134,8 @@ class CatalogView(StaffModelView):
             if history.deleted:
                 setattr(model, name, history.deleted[0])
         if is_created:
-            model.sort_order = catalog_service.next_sort_order(self.db_session, self.model)
+            with self.db_session.no_autoflush:  # one INSERT, so the audit log shows one «created»
+                model.sort_order = catalog_service.next_sort_order(self.db_session, self.model)
         elif "row_version" in form and form.row_version.data:
             if str(model.version) != str(form.row_version.data):
                 raise ValidationError(
@@ -171,6 +172,17 @@ class CatalogView(StaffModelView):
             self.db_session.rollback()
             flash(translate(exc.message, **exc.params) if isinstance(exc, DomainError) else str(exc), "error")
         return redirect(request.form.get("url") or self.get_url(".index_view"))
+
+    @action("delete", _l("Delete"), _l("Delete the selected rows?"))
+    def action_delete(self, ids):
+        # Flask-Admin's bulk delete binds the ids as strings, which PostgreSQL refuses for integer keys.
+        deleted = 0
+        for row_id in ids:
+            row = self.db_session.get(self.model, int(row_id))
+            if row is not None and self.delete_model(row):
+                deleted += 1
+        if deleted:
+            flash(ngettext("%(num)s row deleted.", "%(num)s rows deleted.", deleted), "success")
 
     @action("hide", _l("Hide from lists"))
     def action_hide(self, ids):

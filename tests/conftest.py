@@ -116,6 +116,19 @@ def make_test_app(url: str, clock, dispatcher, **overrides):
     return create_app(config, clock=clock, dispatcher=dispatcher)
 
 
+class IsolatedClient:
+    """The test keeps an app context open, so `g` would leak between requests (Flask-Login caches
+    the user in g); each request here starts with a clean `g`, as in production."""
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for key in list(vars(g)):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Override in a test module to change the app's config."""
@@ -124,7 +137,10 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(db_kind, clock, dispatcher, app_config):
+    from flask.testing import FlaskClient
+
     application = make_test_app(database_url(db_kind), clock, dispatcher, **app_config)
+    application.test_client_class = type("Client", (IsolatedClient, FlaskClient), {})
     with application.app_context():
         from app.extensions import db
         from seed.predefined import install_predefined
@@ -155,19 +171,6 @@ def make_user(session, clock):
         return create_user(session, username=name, password=password, roles=list(roles), clock=clock, **extra)
 
     return build
-
-
-class IsolatedClient:
-    """The test keeps an app context open, so `g` would leak between requests (Flask-Login caches
-    the user in g); each request here starts with a clean `g`, as in production."""
-
-    def open(self, *args, **kwargs):
-        from flask import g, has_app_context
-
-        if has_app_context():
-            for key in ("_login_user", "dealer_tz", "_audit_token"):
-                g.pop(key, None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

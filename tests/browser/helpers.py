@@ -1,0 +1,55 @@
+"""Small page helpers shared by the browser tests (Flask-Admin Bootstrap 4 markup)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page
+
+
+def exact(text: str) -> re.Pattern[str]:
+    """A pattern matching the whole (whitespace-trimmed) text of an element."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def list_names(page: Page) -> list[str]:
+    """The «Name» column of a catalog list, top to bottom."""
+    return [text.strip() for text in page.locator("table.model-list tbody td.col-name").all_inner_texts()]
+
+
+def list_row(page: Page, name: str) -> Locator:
+    """The list row whose «Name» cell is exactly `name`."""
+    return page.locator("table.model-list tbody tr").filter(
+        has=page.locator("td.col-name").filter(has_text=exact(name))
+    )
+
+
+def flashes(page: Page) -> Locator:
+    """Flask-Admin's flash messages (Bootstrap alerts at the top of the page)."""
+    return page.locator("div.alert.alert-dismissable")
+
+
+def open_navbar_menu(page: Page, href: str) -> None:
+    """Open the navbar dropdown that holds the link to `href` and click that link."""
+    item = page.locator(f"nav a.dropdown-item[href='{href}']")
+    page.locator("nav li.dropdown", has=item).locator("a.dropdown-toggle").click()
+    item.click()
+
+
+def run_list_action(page: Page, action: str) -> None:
+    """Open the «With selected» dropdown of a list and run the bulk action named `action`."""
+    item = page.locator(f"a.dropdown-item[onclick*=\"modelActions.execute('{action}')\"]")
+    page.locator("ul.nav-tabs li.dropdown", has=item).locator("a.dropdown-toggle").click()
+    with page.expect_navigation():
+        item.click()
+
+
+def submit_admin_form(page: Page) -> None:
+    """Click «Save» of a Flask-Admin create/edit form and wait for the answer."""
+    with page.expect_navigation():
+        page.click("form.admin-form .submit-row input[type=submit].btn-primary")
+
+
+def field_error(page: Page, field_id: str) -> Locator:
+    """The error text rendered next to a form field (Bootstrap's .invalid-feedback after the input)."""
+    return page.locator(f"#{field_id} ~ .invalid-feedback")
