@@ -32,6 +32,7 @@ def run_worker(app: Flask, *, queues: tuple[str, ...], burst: bool = False, with
     from app.jobs import redis_connection
     from tasks.context import set_worker_app
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     set_worker_app(app)
     connection = redis_connection(app.config["REDIS_URL"])
     wait_for_redis(connection)

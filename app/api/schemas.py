@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class MeSchema(Schema):
@@ -26,7 +26,7 @@ class CatalogPageSchema(Schema):
 
 
 class PageArgsSchema(Schema):
-    limit = fields.Int(load_default=100, validate=lambda n: 1 <= n <= 500)
+    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
     cursor = fields.Str(load_default=None, allow_none=True)
 
 

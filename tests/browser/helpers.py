@@ -31,9 +31,10 @@ def flashes(page: Page) -> Locator:
 
 def open_navbar_menu(page: Page, href: str) -> None:
     """Open the navbar dropdown that holds the link to `href` and click that link."""
-    item = page.locator(f"nav a.dropdown-item[href='{href}']")
+    item = page.locator(f"a.dropdown-item[href='{href}']")
     page.locator("nav li.dropdown", has=item).locator("a.dropdown-toggle").click()
-    item.click()
+    with page.expect_navigation():
+        item.click()
 
 
 def run_list_action(page: Page, action: str) -> None:

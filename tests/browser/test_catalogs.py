@@ -4,6 +4,7 @@ field errors on bad input, CSV export."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -81,7 +82,7 @@ def test_hide_through_the_bulk_action_marks_the_row_hidden(page, login):
 
     expect(flashes(page).filter(has_text="скрыт")).to_be_visible()
     row = list_row(page, "Отложил покупку")
-    expect(row.locator("td.col-show_in_list")).to_have_text("скрыто")
+    expect(row.locator("td.col-show_in_list")).to_have_text("скрыта")
     expect(row.locator("span.catalog-row-hidden")).to_have_count(1)
     # Only the selected row changed.
     expect(list_row(page, "Нет контакта").locator("td.col-show_in_list")).to_have_text("да")
@@ -226,8 +227,7 @@ def test_csv_export_downloads_the_machine_readable_header(page, login):
     download = info.value
 
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
-    lines = text.splitlines()
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("id,name,show_in_list"), lines[0]
     assert len(lines) == 1 + 4
     assert any("Купил в другом салоне" in line for line in lines[1:])

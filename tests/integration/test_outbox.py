@@ -1,0 +1,68 @@
+"""Delivery through the outbox: claimed once, delivered once, failures recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.models.outbox import OutboxMessage
+from app.services.outbox import deliver_message, queue_message
+
+
+class CountingGateway:
+    name = "counting"
+
+    def __init__(self, fail: bool = False):
+        self.sent: list[str] = []
+        self.fail = fail
+
+    def send(self, message):
+        if self.fail:
+            raise ConnectionError("provider down")
+        self.sent.append(message.idempotency_key)
+        return f"p-{len(self.sent)}"
+
+
+def _queue(session, clock, dispatcher, key="k-1"):
+    return queue_message(session, channel="sms", recipient="+79084944434", body="Тест", idempotency_key=key,
+                         clock=clock, dispatcher=dispatcher)
+
+
+def test_a_message_is_delivered_once_even_if_the_job_runs_twice(session, clock, dispatcher):
+    message = _queue(session, clock, dispatcher)
+    gateway = CountingGateway()
+    assert deliver_message(session, message.id, clock=clock, gateway=gateway) == "sent"
+    assert deliver_message(session, message.id, clock=clock, gateway=gateway) == "skipped"
+    assert gateway.sent == ["k-1"]
+    row = session.get(OutboxMessage, message.id)
+    assert (row.status, row.attempts, row.provider_message_id) == ("sent", 1, "p-1")
+
+
+def test_a_held_lease_blocks_a_second_worker_until_it_expires(session, clock, dispatcher):
+    message = _queue(session, clock, dispatcher)
+    session.get(OutboxMessage, message.id).status = "sending"
+    session.get(OutboxMessage, message.id).lease_until = clock.now() + timedelta(minutes=5)
+    session.commit()
+    gateway = CountingGateway()
+    assert deliver_message(session, message.id, clock=clock, gateway=gateway) == "skipped"
+    clock.advance(minutes=6)
+    assert deliver_message(session, message.id, clock=clock, gateway=gateway) == "sent"
+    assert gateway.sent == ["k-1"]
+
+
+def test_a_provider_failure_is_recorded_on_the_row(session, clock, dispatcher):
+    message = _queue(session, clock, dispatcher)
+    assert deliver_message(session, message.id, clock=clock, gateway=CountingGateway(fail=True)) == "failed"
+    row = session.scalar(select(OutboxMessage))
+    assert row.status == "failed" and "provider down" in row.last_error
+
+
+def test_the_same_idempotency_key_cannot_be_queued_twice(session, clock, dispatcher):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    _queue(session, clock, dispatcher)
+    with pytest.raises(IntegrityError):
+        _queue(session, clock, dispatcher)
+    session.rollback()
