@@ -24,7 +24,7 @@ seed: migrate
 
 run: seed
 	@echo ""
-	@echo "  Dashboard: http://127.0.0.1:$${PORT:-5000}/   (logins above; Ctrl-C stops web, worker and Redis)"
+	@echo "  Dashboard: http://127.0.0.1:$${WEB_PORT:-5000}/   (logins above; Ctrl-C stops web, worker and Redis)"
 	@echo ""
 	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile
 

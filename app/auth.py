@@ -11,7 +11,6 @@ from flask import (
     Flask,
     abort,
     current_app,
-    flash,
     g,
     make_response,
     redirect,

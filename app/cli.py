@@ -106,7 +106,7 @@ def seed_demo_command():
 
     install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
     created = install_demo(db.session)
-    click.echo("demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
     for username, roles in created:
         click.echo(f"  {username:<12} {', '.join(roles)}")
 

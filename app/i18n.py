@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-from app.extensions import babel
 from app.domain.i18n import Message
+from app.extensions import babel
 
 
 def select_locale() -> str:

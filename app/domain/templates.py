@@ -41,7 +41,7 @@ def template_errors(body: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> list[
         return [Message(N_("Broken placeholder: use {name} and double the braces {{ }} for literal ones."))]
     return [
         Message(N_("Unknown placeholder {%(name)s}. Allowed: %(allowed)s."),
-                {"name": name, "allowed": ", ".join("{%s}" % a for a in allowed)})
+                {"name": name, "allowed": ", ".join("{" + a + "}" for a in allowed)})
         for name in dict.fromkeys(used)
         if name not in allowed
     ]

@@ -49,7 +49,7 @@ def test_test_message_checks_the_recipient_and_lands_in_the_outbox(page, login, 
     expect(rows.first.locator("td.col-template_code")).to_have_text("visit_reminder")
     expect(rows.first.locator("td.col-recipient")).to_have_text("+7 908 494-44-34")
     expect(rows.first.locator("td.col-body")).to_contain_text("Иван Петров")
-    expect(rows.first.locator("td.col-status")).to_have_text("Ожидает отправки")
+    expect(rows.first.locator("td.col-status")).to_have_text("В очереди")
     screenshot(page, "outbox.png")
 
     assert [call[1] for call in dispatcher.calls[dispatched_before:]] == ["tasks.outbox.deliver_message"]

@@ -31,6 +31,6 @@ def test_validation_never_raises(body):
 
 @given(st.dictionaries(st.sampled_from(PLACEHOLDERS), st.text(max_size=20)))
 def test_a_valid_template_always_renders(values):
-    body = " ".join("{%s}" % name for name in PLACEHOLDERS)
+    body = " ".join("{" + name + "}" for name in PLACEHOLDERS)
     rendered = render_template_body(body, values)
     assert all(value in rendered for value in values.values())
