@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from admin_views.base import ADMIN_ONLY, StaffModelView
+from admin_views.base import ADMIN_ONLY, JournalView
 from app.i18n import format_local
 
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
@@ -23,16 +23,11 @@ def render_changes(changes: dict) -> Markup:
     return Markup('<ul class="audit-changes">') + Markup("").join(items) + Markup("</ul>")
 
 
-class AuditView(StaffModelView):
+class AuditView(JournalView):
     allowed_roles = ADMIN_ONLY
-    can_create = False
-    can_edit = False
-    can_delete = False
     can_export = True
     export_types = ["csv", "xlsx"]
-    simple_list_pager = True
     column_list = ("at", "actor", "action", "entity", "entity_id", "entity_label", "changes")
-    column_default_sort = ("id", True)
     column_filters = ("entity", "action", "actor.username")
     column_labels = {
         "at": _l("When"),

@@ -74,6 +74,16 @@ class StaffModelView(RoleAccessMixin, ModelView):
         return neutralise_formula(super().get_export_value(model, name))
 
 
+class JournalView(StaffModelView):
+    """A read-only journal, newest first, paged without counting every row."""
+
+    can_create = False
+    can_edit = False
+    can_delete = False
+    simple_list_pager = True
+    column_default_sort = ("id", True)
+
+
 class StaffBaseView(RoleAccessMixin, BaseView):
     pass
 

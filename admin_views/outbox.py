@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from admin_views.base import StaffModelView, domain_error_message
+from admin_views.base import JournalView, domain_error_message
 from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
@@ -70,16 +70,11 @@ def handle_send_test(view, template_id: int):
     return view.render("admin/catalog/send_test.html", form=form, message_template=template), status
 
 
-class OutboxView(StaffModelView):
+class OutboxView(JournalView):
     allowed_roles = frozenset({Role.ADMIN, Role.SUPERVISOR})
-    can_create = False
-    can_edit = False
-    can_delete = False
     can_view_details = True
-    simple_list_pager = True
     column_list = ("id", "created_at", "channel", "template_code", "recipient", "body", "status", "attempts",
                    "sent_at", "last_error")
-    column_default_sort = ("id", True)
     column_filters = ("status", "channel", "template_code")
     column_labels = {
         "created_at": _l("Created"),
