@@ -60,8 +60,10 @@ def init_admin(app: Flask) -> Admin:
                               endpoint="outboxmessage"))
     admin.init_app(app)
 
+    from admin_views.audit import render_changes
+
     @app.context_processor
     def _catalog_titles():
-        return {"catalog_titles": CATALOG_TITLES}
+        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes}
 
     return admin

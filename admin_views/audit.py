@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from admin_views.base import ADMIN_ONLY, JournalView
 from app.i18n import format_local
@@ -11,15 +11,21 @@ from app.i18n import format_local
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
 
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def render_changes(changes: dict) -> Markup:
+    """before → after per field; a created value shows only its «after»."""
     items = []
     for field, pair in sorted((changes or {}).items()):
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        items.append(
-            Markup("<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>").format(
-                escape(field), escape("" if before is None else before), escape("" if after is None else after)
-            )
-        )
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        was = Markup("<del>{}</del> → ").format(_shown(before)) if before not in (None, "", []) else ""
+        items.append(Markup("<li><b>{}</b>: {}<ins>{}</ins></li>").format(field, was, _shown(after)))
     return Markup('<ul class="audit-changes">') + Markup("").join(items) + Markup("</ul>")
 
 

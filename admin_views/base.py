@@ -13,10 +13,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
 from app.domain.errors import DomainError
+from app.domain.i18n import N_
 from app.domain.roles import Role
 from app.i18n import translate
 
 log = logging.getLogger(__name__)
+
+# Flask-Admin flashes these without a Russian translation of its own; admin/master.html translates
+# flashed messages through our catalog, so they are listed here for extraction.
+UPSTREAM_MESSAGES = (N_("Failed to create record."), N_("Record was successfully created."),
+                     N_("Record was successfully saved."))
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

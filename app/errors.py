@@ -9,18 +9,20 @@ from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app.domain.i18n import N_
+
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Bad request",
-    401: "Log in required",
-    403: "Access denied",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    422: "The rules forbid this",
-    503: "Service temporarily unavailable",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Log in required"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    422: N_("The rules forbid this"),
+    503: N_("Service temporarily unavailable"),
+    500: N_("Something went wrong"),
 }
 
 
@@ -34,7 +36,7 @@ def json_error(status: int, code: str, message: str, fields: dict[str, str] | No
 
 
 def _render(status: int, detail: str | None = None):
-    title = gettext(TITLES.get(status, "Error"))
+    title = gettext(TITLES.get(status, N_("Error")))
     if wants_json():
         return json_error(status, TITLES.get(status, "Error").lower().replace(" ", "_"), detail or title)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status

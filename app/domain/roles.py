@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.domain.i18n import N_
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -19,15 +21,15 @@ class Role(StrEnum):
         return ROLE_LABELS[self]
 
 
-# Russian names are the defaults shown when no translation is active; views translate via gettext.
+# English msgids; the edges translate them (Russian by default).
 ROLE_LABELS = {
-    Role.ADMIN: "Administrator",
-    Role.RECEPTION: "Reception",
-    Role.SALES_MANAGER: "Sales manager",
-    Role.SERVICE_ADVISOR: "Service advisor",
-    Role.SERVICE_ADMIN: "Service administrator",
-    Role.CALL_CENTER: "Call-centre manager",
-    Role.SUPERVISOR: "Supervisor",
+    Role.ADMIN: N_("Administrator"),
+    Role.RECEPTION: N_("Reception"),
+    Role.SALES_MANAGER: N_("Sales manager"),
+    Role.SERVICE_ADVISOR: N_("Service advisor"),
+    Role.SERVICE_ADMIN: N_("Service administrator"),
+    Role.CALL_CENTER: N_("Call-centre manager"),
+    Role.SUPERVISOR: N_("Supervisor"),
 }
 
 ALL_ROLES = frozenset(Role)
