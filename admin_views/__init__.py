@@ -7,17 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-CATALOG_TITLES = {
-    "appeal_category": _l("Appeal categories"),
-    "cancellation_reason": _l("Repair cancellation reasons"),
-    "contact_goal": _l("Contact goals"),
-    "ignore_reason": _l("Traffic ignore reasons"),
-    "lead_stage": _l("Lead stages"),
-    "loss_reason": _l("Lead loss reasons"),
-    "message_template": _l("Message templates"),
-    "cadence": _l("Follow-up cadences"),
-    "work": _l("Works"),
-}
+from admin_views.titles import CATALOG_TITLES
 
 
 def init_admin(app: Flask) -> Admin:
@@ -35,7 +25,7 @@ def init_admin(app: Flask) -> Admin:
 
     admin = Admin(
         name=_l("Front office"),
-        theme=Bootstrap4Theme(swatch="flatly", fluid=True),
+        theme=Bootstrap4Theme(swatch="cerulean", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
     )
     catalogs = _l("Catalogs")

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 # Flask-Admin flashes these without a Russian translation of its own; admin/master.html translates
 # flashed messages through our catalog, so they are listed here for extraction.
-UPSTREAM_MESSAGES = (N_("Failed to create record."), N_("Record was successfully created."),
-                     N_("Record was successfully saved."))
+UPSTREAM_MESSAGES = (N_("Failed to create record."), N_("Failed to save record."),
+                     N_("Record was successfully created."), N_("Record was successfully saved."))
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

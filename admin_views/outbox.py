@@ -18,6 +18,7 @@ from app.i18n import format_local
 from app.jobs import get_dispatcher
 from app.services.outbox import send_test_message
 from app.services.regulations import load_regulations
+from catalogs.labels import MESSAGE_CHANNEL_LABELS
 
 STATUS_LABELS = {
     "pending": _l("Waiting"),
@@ -77,6 +78,7 @@ class OutboxView(JournalView):
                    "sent_at", "last_error")
     column_filters = ("status", "channel", "template_code")
     column_labels = {
+        "id": _l("No."),
         "created_at": _l("Created"),
         "channel": _l("Channel"),
         "template_code": _l("Template"),
@@ -91,5 +93,6 @@ class OutboxView(JournalView):
         "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
         "body": lambda v, c, m, n: (m.body[:60] + "…") if len(m.body) > 60 else m.body,
         "created_at": lambda v, c, m, n: format_local(m.created_at),
+        "channel": lambda v, c, m, n: MESSAGE_CHANNEL_LABELS.get(m.channel, m.channel),
         "sent_at": lambda v, c, m, n: format_local(m.sent_at),
     }

@@ -152,12 +152,15 @@ class CatalogView(StaffModelView):
 
     def validate_form(self, form):
         valid = super().validate_form(form)
-        if not valid or "name" not in form:
-            if "name" in form and isinstance(form.name.data, str) and not form.name.data.strip():
-                form.name.errors = [*form.name.errors, gettext("Enter a name.")]
+        if "name" not in form:
+            return valid
+        blank_name = isinstance(form.name.data, str) and not form.name.data.strip()
+        if not valid:
+            if blank_name and not form.name.errors:
+                form.name.errors = [gettext("Enter a name.")]
             return valid
         problems = self.field_errors(form)
-        if isinstance(form.name.data, str) and not form.name.data.strip():
+        if blank_name:
             problems.setdefault("name", gettext("Enter a name."))
         for field_name, message in problems.items():
             form[field_name].errors = [*form[field_name].errors, message]

@@ -1,0 +1,42 @@
+"""Human names of tables and fields, for menus, the home page and the audit log."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CATALOG_TITLES = {
+    "appeal_category": _l("Appeal categories"),
+    "cancellation_reason": _l("Repair cancellation reasons"),
+    "contact_goal": _l("Contact goals"),
+    "ignore_reason": _l("Traffic ignore reasons"),
+    "lead_stage": _l("Lead stages"),
+    "loss_reason": _l("Lead loss reasons"),
+    "message_template": _l("Message templates"),
+    "cadence": _l("Follow-up cadences"),
+    "work": _l("Works"),
+}
+
+ENTITY_TITLES = {
+    **CATALOG_TITLES,
+    "appeal_outcome": _l("Appeal outcomes"),
+    "cadence_step": _l("Steps"),
+    "regulation_settings": _l("Regulation settings"),
+    "user": _l("Users"),
+}
+
+
+def field_label(name: str) -> str:
+    from admin_views.settings import RegulationsForm
+    from admin_views.users import UserView
+    from catalogs.admin import COMMON_LABELS
+
+    if name in COMMON_LABELS:
+        return str(COMMON_LABELS[name])
+    if name in UserView.column_labels:
+        return str(UserView.column_labels[name])
+    field = getattr(RegulationsForm, name, None)
+    if field is not None and "label" in getattr(field, "kwargs", {}):
+        return str(field.kwargs["label"])
+    if field is not None and field.args:
+        return str(field.args[0])
+    return name
