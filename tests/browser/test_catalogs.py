@@ -116,7 +116,7 @@ def test_renaming_a_predefined_row_is_saved_and_audited(page, login, screenshot)
     expect(latest.locator("td.col-entity_label")).to_have_text("Не устроила стоимость")
     expect(latest.locator("td.col-action")).to_have_text("изменение")
     expect(latest.locator("td.col-actor")).to_have_text("Администратор системы")
-    change = latest.locator("ul.audit-changes li").filter(has_text="name")
+    change = latest.locator("ul.audit-changes li").filter(has_text="Наименование")
     expect(change.locator("del")).to_have_text("Не устроила цена")
     expect(change.locator("ins")).to_have_text("Не устроила стоимость")
 
@@ -129,7 +129,7 @@ def test_renaming_a_predefined_row_is_saved_and_audited(page, login, screenshot)
         page.click("#filter_form button[type=submit]")
     rows = page.locator("table.model-list tbody tr")
     expect(rows).to_have_count(5)  # four rows created by the seed, one renamed here
-    expect(rows.locator("td.col-entity")).to_have_text(["loss_reason"] * 5)
+    expect(rows.locator("td.col-entity")).to_have_text(["Причины проигрыша лида"] * 5)
     expect(rows.first.locator("ul.audit-changes del")).to_have_text("Не устроила цена")
 
     screenshot(page, "audit-log.png")
