@@ -12,7 +12,8 @@ from wtforms.validators import Optional
 
 from admin_views.base import ADMIN_ONLY, StaffModelView
 from app.clock import get_clock
-from app.services.users import MIN_PASSWORD_LENGTH
+from app.i18n import translate
+from app.services.users import password_problem
 
 
 class UserView(StaffModelView):
@@ -40,9 +41,9 @@ class UserView(StaffModelView):
             return valid
         password = form.new_password.data or ""
         creating = getattr(form, "is_create", False)
-        if password and len(password) < MIN_PASSWORD_LENGTH:
-            form.new_password.errors = [*form.new_password.errors,
-                                        gettext("The password must be at least 8 characters long.")]
+        problem = password_problem(password) if password else None
+        if problem:
+            form.new_password.errors = [*form.new_password.errors, translate(problem)]
             return False
         if creating and not password:
             form.new_password.errors = [*form.new_password.errors, gettext("Set a password for the new user.")]

@@ -16,7 +16,8 @@ from admin_views.base import ADMIN_ONLY, StaffModelView
 from app.domain.cadence import StepDraft, step_errors
 from app.domain.errors import DomainError
 from app.domain.ordering import Direction
-from app.domain.templates import template_errors
+from app.domain.templates import message_template_errors
+from app.domain.works import work_errors
 from app.i18n import translate
 from app.services import catalogs as catalog_service
 from catalogs import labels
@@ -298,16 +299,8 @@ class MessageTemplateView(CatalogView):
     ]
 
     def field_errors(self, form):
-        errors = {}
-        for field_name in ("subject", "body"):
-            problems = template_errors(form[field_name].data or "")
-            if problems:
-                errors[field_name] = " ".join(translate(p) for p in problems)
-        if form.channel.data == "email" and not (form.subject.data or "").strip():
-            errors.setdefault("subject", gettext("An e-mail needs a subject."))
-        if not (form.body.data or "").strip():
-            errors.setdefault("body", gettext("Enter the text of the message."))
-        return errors
+        problems = message_template_errors(form.channel.data or "", form.subject.data or "", form.body.data or "")
+        return {name: " ".join(translate(p) for p in messages) for name, messages in problems.items()}
 
     @expose("/send-test/<int:template_id>/", methods=("GET", "POST"))
     def send_test_view(self, template_id: int):
@@ -367,9 +360,5 @@ class WorkView(CatalogView):
     }
 
     def field_errors(self, form):
-        errors = {}
-        if form.standard_hours.data is not None and not 0 < form.standard_hours.data <= 1000:
-            errors["standard_hours"] = gettext("Hours must be above zero and at most 1000.")
-        if form.price.data is not None and form.price.data < 0:
-            errors["price"] = gettext("The price cannot be negative.")
-        return errors
+        problems = work_errors(form.standard_hours.data, form.price.data)
+        return {name: translate(message) for name, message in problems.items()}

@@ -51,3 +51,17 @@ def render_template_body(body: str, values: Mapping[str, object]) -> str:
     """Fill the placeholders; missing values render empty rather than failing a send."""
     names = template_placeholders(body)
     return body.format(**{name: values.get(name, "") for name in names})
+
+
+def message_template_errors(channel: str, subject: str, body: str) -> dict[str, list[Message]]:
+    """Field → problems of a whole template: placeholders, an e-mail's subject, an empty text."""
+    errors: dict[str, list[Message]] = {}
+    for field, text in (("subject", subject), ("body", body)):
+        problems = template_errors(text)
+        if problems:
+            errors[field] = problems
+    if channel == "email" and not subject.strip():
+        errors.setdefault("subject", []).append(Message(N_("An e-mail needs a subject.")))
+    if not body.strip():
+        errors.setdefault("body", []).append(Message(N_("Enter the text of the message.")))
+    return errors

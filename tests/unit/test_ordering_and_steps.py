@@ -45,3 +45,13 @@ def test_recipients_per_channel():
     assert recipient_error("sms", "12-34") is not None
     assert recipient_error("email", "ivan@") is not None
     assert recipient_error("whatsapp", "  ") is not None
+
+
+def test_works_need_positive_bounded_hours_and_a_non_negative_price():
+    from decimal import Decimal
+
+    from app.domain.works import work_errors
+
+    assert work_errors(Decimal("1.5"), Decimal("0")) == {}
+    assert set(work_errors(Decimal("0"), Decimal("-1"))) == {"standard_hours", "price"}
+    assert set(work_errors(Decimal("1000.01"), None)) == {"standard_hours"}

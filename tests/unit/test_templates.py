@@ -34,3 +34,11 @@ def test_a_valid_template_always_renders(values):
     body = " ".join("{" + name + "}" for name in PLACEHOLDERS)
     rendered = render_template_body(body, values)
     assert all(value in rendered for value in values.values())
+
+
+def test_an_email_template_needs_a_subject_and_every_template_a_text():
+    from app.domain.templates import message_template_errors
+
+    assert set(message_template_errors("email", "", "{client_name}")) == {"subject"}
+    assert set(message_template_errors("sms", "", "  ")) == {"body"}
+    assert message_template_errors("whatsapp", "", "{client_name}, ждём вас") == {}

@@ -1,0 +1,18 @@
+"""Works (работы): what a row of the works catalog must hold."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain.i18n import N_, Message
+
+MAX_STANDARD_HOURS = Decimal("1000")
+
+
+def work_errors(standard_hours: Decimal | None, price: Decimal | None) -> dict[str, Message]:
+    errors: dict[str, Message] = {}
+    if standard_hours is not None and not Decimal("0") < standard_hours <= MAX_STANDARD_HOURS:
+        errors["standard_hours"] = Message(N_("Hours must be above zero and at most 1000."))
+    if price is not None and price < 0:
+        errors["price"] = Message(N_("The price cannot be negative."))
+    return errors
