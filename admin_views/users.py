@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import PasswordField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from admin_views.base import ADMIN_ONLY, StaffModelView
 from app.clock import get_clock
+from app.domain.roles import own_account_problem
 from app.i18n import translate
 from app.services.users import password_problem
 
@@ -61,12 +60,11 @@ class UserView(StaffModelView):
     def on_model_change(self, form, model, is_created):
         if is_created:
             model.created_at = get_clock().now()
-            model.session_token = secrets.token_hex(16)
         if form.new_password.data:
             model.set_password(form.new_password.data)
         if not model.active:
-            model.session_token = secrets.token_hex(16)
-        if model.id == current_user.id and (not model.active or "admin" not in {r.code for r in model.roles}):
-            from wtforms.validators import ValidationError
-
-            raise ValidationError(gettext("You cannot disable yourself or take away your own admin role."))
+            model.rotate_session()
+        problem = own_account_problem(editing_self=model.id == current_user.id, active=model.active,
+                                      role_codes=model.role_codes)
+        if problem:
+            raise ValidationError(translate(problem))

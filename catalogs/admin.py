@@ -205,15 +205,11 @@ class CatalogView(StaffModelView):
         return handle_import(self)
 
 
-def _enum_choices(labels_map, blank=False):
-    return labels.choices(labels_map, blank=blank)
-
-
 class AppealCategoryView(CatalogView):
     extra_columns = ("group_name", "is_targeted", "auto_rule", "description")
     column_list = ("name", "code", "show_in_list", "is_targeted", "auto_rule")
     form_columns = ("name", "group_name", "description", "is_targeted", "auto_rule", "show_in_list", "outcomes")
-    form_choices = {"auto_rule": _enum_choices(labels.AUTO_RULE_LABELS, blank=True)}
+    form_choices = {"auto_rule": labels.choices(labels.AUTO_RULE_LABELS, blank=True)}
     column_formatters = {
         **CatalogView.column_formatters,
         "auto_rule": lambda v, c, m, n: labels.AUTO_RULE_LABELS.get(m.auto_rule, ""),
@@ -223,7 +219,7 @@ class AppealCategoryView(CatalogView):
             AppealOutcome,
             {
                 "form_columns": ("id", "sort_order", "name", "transition", "is_refusal"),
-                "form_choices": {"transition": _enum_choices(labels.TRANSITION_LABELS, blank=True)},
+                "form_choices": {"transition": labels.choices(labels.TRANSITION_LABELS, blank=True)},
                 "column_labels": COMMON_LABELS,
             },
         )
@@ -247,9 +243,9 @@ class ContactGoalView(CatalogView):
     column_list = ("name", "code", "show_in_list", "channel", "department", "document_kind", "specialists")
     form_columns = ("name", "channel", "department", "document_kind", "specialists", "show_in_list")
     form_choices = {
-        "channel": _enum_choices(labels.CHANNEL_LABELS),
-        "department": _enum_choices(labels.DEPARTMENT_LABELS),
-        "document_kind": _enum_choices(labels.DOCUMENT_KIND_LABELS, blank=True),
+        "channel": labels.choices(labels.CHANNEL_LABELS),
+        "department": labels.choices(labels.DEPARTMENT_LABELS),
+        "document_kind": labels.choices(labels.DOCUMENT_KIND_LABELS, blank=True),
     }
     column_formatters = {
         **CatalogView.column_formatters,
@@ -271,7 +267,7 @@ class IgnoreReasonView(CatalogView):
 
 class LeadStageView(CatalogView):
     extra_columns = ("outcome",)
-    form_choices = {"outcome": _enum_choices(labels.STAGE_OUTCOME_LABELS)}
+    form_choices = {"outcome": labels.choices(labels.STAGE_OUTCOME_LABELS)}
     column_formatters = {
         **CatalogView.column_formatters,
         "outcome": lambda v, c, m, n: labels.STAGE_OUTCOME_LABELS.get(m.outcome, m.outcome),
@@ -286,7 +282,7 @@ class MessageTemplateView(CatalogView):
     extra_columns = ("channel", "subject", "body")
     column_list = ("name", "code", "show_in_list", "channel", "body")
     form_columns = ("name", "channel", "subject", "body", "show_in_list")
-    form_choices = {"channel": _enum_choices(labels.MESSAGE_CHANNEL_LABELS)}
+    form_choices = {"channel": labels.choices(labels.MESSAGE_CHANNEL_LABELS)}
     form_widget_args = {"body": {"rows": 6}}
     column_formatters = {
         **CatalogView.column_formatters,
@@ -313,7 +309,7 @@ class CadenceView(CatalogView):
     extra_columns = ("trigger", "stop_on_contact", "description")
     column_list = ("name", "code", "show_in_list", "trigger", "stop_on_contact")
     form_columns = ("name", "description", "trigger", "stop_on_contact", "show_in_list", "steps")
-    form_choices = {"trigger": _enum_choices(labels.CADENCE_TRIGGER_LABELS)}
+    form_choices = {"trigger": labels.choices(labels.CADENCE_TRIGGER_LABELS)}
     column_formatters = {
         **CatalogView.column_formatters,
         "trigger": lambda v, c, m, n: labels.CADENCE_TRIGGER_LABELS.get(m.trigger, m.trigger),
@@ -326,7 +322,7 @@ class CadenceView(CatalogView):
                     "id", "sort_order", "day_offset", "hour_offset", "at_time", "action",
                     "template", "stage", "loss_reason", "only_if_not_reached", "note",
                 ),
-                "form_choices": {"action": _enum_choices(labels.CADENCE_ACTION_LABELS)},
+                "form_choices": {"action": labels.choices(labels.CADENCE_ACTION_LABELS)},
                 "column_labels": COMMON_LABELS,
             },
         )

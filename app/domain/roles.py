@@ -33,4 +33,11 @@ ROLE_LABELS = {
 }
 
 ALL_ROLES = frozenset(Role)
+
+
+def own_account_problem(*, editing_self: bool, active: bool, role_codes: frozenset[str]) -> str | None:
+    """An admin must not lock themselves out: no self-disabling, no dropping one's own admin role."""
+    if editing_self and (not active or Role.ADMIN.value not in role_codes):
+        return N_("You cannot disable yourself or take away your own admin role.")
+    return None
 STAFF_ROLES = ALL_ROLES

@@ -68,6 +68,10 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.rotate_session()
+
+    def rotate_session(self) -> None:
+        """Invalidate every existing session of this user (they carry the old token)."""
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InUse, NotFound, Protected
@@ -92,11 +92,3 @@ def _guard_deletions(session: Session, flush_context: Any, instances: Any) -> No
 def install_deletion_guard(session_factory: Any) -> None:
     if not event.contains(session_factory, "before_flush", _guard_deletions):
         event.listen(session_factory, "before_flush", _guard_deletions)
-
-
-def bump_version(session: Session, model: Any, row_id: int, expected: int) -> bool:
-    """Compare-and-set on the version column; False when someone saved in between."""
-    result = session.execute(
-        update(model).where(model.id == row_id, model.version == expected).values(version=expected + 1)
-    )
-    return result.rowcount == 1

@@ -75,11 +75,9 @@ def set_password(session: Session, username: str, password: str) -> User:
 
 
 def set_active(session: Session, username: str, active: bool) -> User:
-    import secrets
-
     user = get_user(session, username)
     user.active = active
     if not active:
-        user.session_token = secrets.token_hex(16)
+        user.rotate_session()
     session.commit()
     return user

@@ -55,3 +55,12 @@ def test_works_need_positive_bounded_hours_and_a_non_negative_price():
     assert work_errors(Decimal("1.5"), Decimal("0")) == {}
     assert set(work_errors(Decimal("0"), Decimal("-1"))) == {"standard_hours", "price"}
     assert set(work_errors(Decimal("1000.01"), None)) == {"standard_hours"}
+
+
+def test_an_admin_cannot_lock_themselves_out():
+    from app.domain.roles import own_account_problem
+
+    assert own_account_problem(editing_self=True, active=False, role_codes=frozenset({"admin"}))
+    assert own_account_problem(editing_self=True, active=True, role_codes=frozenset({"supervisor"}))
+    assert own_account_problem(editing_self=True, active=True, role_codes=frozenset({"admin"})) is None
+    assert own_account_problem(editing_self=False, active=False, role_codes=frozenset()) is None
