@@ -7,3 +7,5 @@ def import_all_models() -> None:
     import app.models.outbox  # noqa: F401
     import app.models.user  # noqa: F401
     import catalogs.models  # noqa: F401
+    import clients.models  # noqa: F401
+    import documents.models  # noqa: F401

@@ -1,0 +1,45 @@
+"""Small builders for clients and their documents in tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from app.services.clients import CarDraft, ClientDraft, create_client
+from documents.models import Booking, PartsReservation, WorkOrder, WorkSheet
+
+
+def client(session, clock, name="Зубков Алексей", *, phones=(), emails=(), cars=(), actor_id=None, **extra):
+    draft = ClientDraft(name=name, phones=list(phones), emails=list(emails),
+                        cars=[CarDraft(**car) for car in cars], **extra)
+    return create_client(session, draft, actor_id=actor_id, clock=clock)
+
+
+def work_order(session, clock, client, *, state="open", total="0", paid="0", manager_id=None):
+    order = WorkOrder(client=client, state=state, opened_at=clock.now(), created_at=clock.now(),
+                      total=Decimal(total), paid=Decimal(paid), manager_id=manager_id)
+    session.add(order)
+    session.commit()
+    return order
+
+
+def booking(session, clock, client, *, start, hours=1, status="planned", advisor_id=None):
+    row = Booking(client=client, start_at=start, end_at=start + timedelta(hours=hours), status=status,
+                  advisor_id=advisor_id, created_at=clock.now())
+    session.add(row)
+    session.commit()
+    return row
+
+
+def reservation(session, clock, client, *, status="reserved", part_name="Фильтр масляный"):
+    row = PartsReservation(client=client, part_name=part_name, status=status, created_at=clock.now())
+    session.add(row)
+    session.commit()
+    return row
+
+
+def work_sheet(session, clock, client, *, manager_id=None):
+    row = WorkSheet(client=client, manager_id=manager_id, interest="Kia Rio", created_at=clock.now())
+    session.add(row)
+    session.commit()
+    return row
