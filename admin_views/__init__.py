@@ -10,6 +10,23 @@ from flask_babel import lazy_gettext as _l
 from admin_views.titles import CATALOG_TITLES
 
 
+def _add_client_views(admin: Admin, db) -> None:
+    from clients.views import ClientsView
+    from documents import admin as document_admin
+    from documents import models as dm
+
+    admin.add_view(ClientsView(name=_l("Clients and cars"), endpoint="clients", url="/admin/clients"))
+    documents = _l("Documents")
+    for model, view_class, endpoint, title in (
+        (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),
+        (dm.WorkOrder, document_admin.WorkOrderView, "workorder", _l("Work orders")),
+        (dm.RepairVisit, document_admin.RepairVisitView, "repairvisit", _l("Repair visits")),
+        (dm.WorkSheet, document_admin.WorkSheetView, "worksheet", _l("Work sheets")),
+        (dm.PartsReservation, document_admin.PartsReservationView, "partsreservation", _l("Parts reservations")),
+    ):
+        admin.add_view(view_class(model, db, name=title, category=documents, endpoint=endpoint))
+
+
 def init_admin(app: Flask) -> Admin:
     from admin_views.audit import AuditView
     from admin_views.home import HomeView
@@ -43,6 +60,7 @@ def init_admin(app: Flask) -> Admin:
         admin.add_view(view_class(model, db, name=CATALOG_TITLES[model.__tablename__], category=catalogs,
                                   endpoint=endpoint))
     admin.add_view(RegulationsView(name=_l("Regulation settings"), category=catalogs, endpoint="regulations"))
+    _add_client_views(admin, db)
     administration = _l("Administration")
     admin.add_view(UserView(User, db, name=_l("Users"), category=administration, endpoint="user"))
     admin.add_view(AuditView(AuditEntry, db, name=_l("Audit log"), category=administration, endpoint="audit"))

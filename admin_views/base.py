@@ -53,15 +53,34 @@ def neutralise_formula(value):
     return value
 
 
-class StaffModelView(RoleAccessMixin, ModelView):
-    page_size = 50
-    can_set_page_size = False
+WRITE_METHODS = frozenset({"create_view", "edit_view", "delete_view", "action_view", "ajax_update"})
 
+
+class SessionMixin:
     @property
     def db_session(self):
         from app.extensions import db
 
         return db.session
+
+
+class StaffModelView(SessionMixin, RoleAccessMixin, ModelView):
+    """`allowed_roles` may open the view; only `edit_roles` (default: the same) may change anything."""
+
+    page_size = 50
+    can_set_page_size = False
+    edit_roles: frozenset[str] | None = None
+
+    def can_write(self) -> bool:
+        roles = self.allowed_roles if self.edit_roles is None else self.edit_roles
+        return current_user.is_authenticated and current_user.has_any_role(roles)
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied is None and name in WRITE_METHODS and not self.can_write():
+            log.warning("write denied: user=%s endpoint=%s", current_user.id, request.endpoint)
+            abort(403)
+        return denied
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, DomainError):
@@ -90,7 +109,7 @@ class JournalView(StaffModelView):
     column_default_sort = ("id", True)
 
 
-class StaffBaseView(RoleAccessMixin, BaseView):
+class StaffBaseView(SessionMixin, RoleAccessMixin, BaseView):
     pass
 
 

@@ -28,8 +28,19 @@ def translate(message: str | Message, **params) -> str:
     from flask_babel import gettext
 
     if isinstance(message, Message):
-        return gettext(message.text, **message.params)
-    return gettext(message, **params)
+        message, params = message.text, message.params
+    return gettext(message, **{name: _param(value) for name, value in params.items()})
+
+
+def _param(value):
+    """Nested messages are translated and datetimes shown in the dealership's zone."""
+    from datetime import datetime
+
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, datetime):
+        return format_local(value)
+    return value
 
 
 def init_app(app: Flask) -> None:
@@ -66,8 +77,15 @@ def format_local(value) -> str:
     return value.astimezone(dealership_timezone()).strftime("%d.%m.%Y %H:%M")
 
 
+def format_money(value) -> str:
+    """`1234.5` → `1 234,50` (Russian grouping and decimal comma; the same in English for one look)."""
+    return f"{value or 0:,.2f}".replace(",", "\u00a0").replace(".", ",")
+
+
 def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.globals["translate"] = translate
     app.jinja_env.globals["get_locale"] = get_locale

@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 
 from app.domain.i18n import N_, Message
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def phone_digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+from app.domain.normalise import digits, is_email
 
 
 def recipient_error(channel: str, recipient: str) -> Message | None:
@@ -18,8 +13,7 @@ def recipient_error(channel: str, recipient: str) -> Message | None:
     if not recipient:
         return Message(N_("Enter the recipient."))
     if channel == "email":
-        return None if EMAIL_RE.match(recipient) else Message(N_("Enter an e-mail address like name@example.ru."))
-    digits = phone_digits(recipient)
-    if not 10 <= len(digits) <= 15 or re.search(r"[^\d\s()+\-]", recipient):
+        return None if is_email(recipient) else Message(N_("Enter an e-mail address like name@example.ru."))
+    if not 10 <= len(digits(recipient)) <= 15 or re.search(r"[^\d\s()+\-]", recipient):
         return Message(N_("Enter a phone number like +7 908 494-44-34."))
     return None

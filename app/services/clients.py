@@ -124,6 +124,7 @@ def add_contact(session: Session, client_id: int, kind: str, value: str, *, comm
     has_main = any(c.is_main and c.kind == kind for c in client.contacts)
     contact = ClientContact(client=client, kind=kind, value=value.strip(), comment=comment.strip(),
                             is_main=make_main or (kind == "phone" and not has_main))
+    session.add(contact)
     if contact.is_main:
         for other in client.contacts:
             if other is not contact and other.kind == kind:

@@ -31,6 +31,7 @@ def queue_message(
     subject: str = "",
     template=None,
     created_by_id: int | None = None,
+    client_id: int | None = None,
 ) -> OutboxMessage:
     """Write the message row, commit, then ask a worker to deliver it."""
     message = OutboxMessage(
@@ -44,6 +45,7 @@ def queue_message(
         status="pending",
         attempts=0,
         created_by_id=created_by_id,
+        client_id=client_id,
         created_at=clock.now(),
     )
     session.add(message)

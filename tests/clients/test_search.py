@@ -9,6 +9,7 @@ import pytest
 from app.services.clients import register_event
 from clients.search import ClientQuery, search_clients
 from tests.clients import factories as f
+from tests.statements import counting_statements
 
 DAY = (datetime(2026, 11, 23, 0, 0, tzinfo=UTC), datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
 
@@ -136,21 +137,15 @@ def test_pages_follow_the_name_order_without_counting(session, people):
 
 
 def test_a_page_costs_the_same_statements_whatever_its_size(session, clock, app):
-    from sqlalchemy import event
-
     for n in range(30):
         f.client(session, clock, f"Клиент {n:02d}", phones=[f"8 900 000-00-{n:02d}"], emails=[f"c{n}@x.ru"],
                  cars=[{"make_model": "Kia", "plate": f"А{n:03d}ВС77"}, {"make_model": "Lada", "plate": f"В{n:03d}ВС77"}])
     counts = {}
-    engine = session.get_bind()
     for size in (5, 25):
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
         session.expire_all()
-        page = search_clients(session, ClientQuery(client="клиент"), user_id=None, day=DAY, limit=size)
-        for row in page.rows:
-            _ = [c.display for c in row.client.contacts], [c.plate for c in row.cars]
-        event.remove(engine, "before_cursor_execute", listener)
+        with counting_statements(session.get_bind()) as statements:
+            page = search_clients(session, ClientQuery(client="клиент"), user_id=None, day=DAY, limit=size)
+            for row in page.rows:
+                _ = [c.display for c in row.client.contacts], [c.plate for c in row.cars]
         counts[size] = len(statements)
     assert counts[5] == counts[25] <= 3
