@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 
 from app.api.auth import api_roles
+from app.api.blueprint import ApiBlueprint as Blueprint
 from app.api.schemas import CatalogPageSchema, PageArgsSchema
 from app.domain.roles import ALL_ROLES
 from app.extensions import db

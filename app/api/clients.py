@@ -1,0 +1,160 @@
+"""Clients API (SPEC §5.1): search with the workstation's normalisation, create, read, the timeline."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from marshmallow import Schema, fields, validate
+
+from app.api.auth import api_roles
+from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.schemas import PageArgsSchema
+from app.clock import get_clock
+from app.domain.roles import ALL_ROLES
+from app.extensions import db
+from app.i18n import dealership_timezone, translate
+from app.services import clients as service
+from clients.models import Client
+from clients.search import ClientQuery, search_clients
+from clients.timeline import client_timeline
+from clients.views import EDIT_ROLES, today_bounds
+
+blp = Blueprint("api_clients", __name__, description="Clients and cars")
+blp.url_prefix_suffix = "/clients"
+
+
+class CarSchema(Schema):
+    id = fields.Int(dump_only=True)
+    make_model = fields.Str(required=True, validate=validate.Length(max=200))
+    vin = fields.Str(load_default="", validate=validate.Length(max=40))
+    plate = fields.Str(load_default="", validate=validate.Length(max=20))
+    year = fields.Int(load_default=None, allow_none=True)
+
+
+class ClientSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True, validate=validate.Length(max=200))
+    kind = fields.Str(load_default="person", validate=validate.OneOf(("person", "company")))
+    inn = fields.Str(load_default="", validate=validate.Length(max=12))
+    discount_card = fields.Str(load_default="", validate=validate.Length(max=40))
+    note = fields.Str(load_default="", validate=validate.Length(max=5000))
+    phones = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list)
+    emails = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list)
+    cars = fields.List(fields.Nested(CarSchema), load_default=list)
+
+
+class ClientDetailSchema(ClientSchema):
+    manager_id = fields.Int(allow_none=True)
+    debt = fields.Str()
+    other_contacts = fields.List(fields.Str())
+
+
+class ClientPageSchema(Schema):
+    items = fields.List(fields.Nested(ClientSchema), required=True)
+    next = fields.Str(allow_none=True, required=True)
+
+
+class SearchArgsSchema(PageArgsSchema):
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+    q = fields.Str(load_default="", validate=validate.Length(max=200))
+    phone = fields.Str(load_default="", validate=validate.Length(max=200))
+    car = fields.Str(load_default="", validate=validate.Length(max=200))
+    only_mine = fields.Bool(load_default=False)
+    new_events = fields.Bool(load_default=False)
+    open_orders = fields.Bool(load_default=False)
+    reserved_goods = fields.Bool(load_default=False)
+    booked_today = fields.Bool(load_default=False)
+    on_service = fields.Bool(load_default=False)
+    awaiting_pickup = fields.Bool(load_default=False)
+
+
+class TimelineItemSchema(Schema):
+    at = fields.DateTime(required=True)
+    kind = fields.Str(required=True)
+    summary = fields.Str(required=True)
+    document = fields.Dict(allow_none=True)
+
+
+class TimelinePageSchema(Schema):
+    items = fields.List(fields.Nested(TimelineItemSchema), required=True)
+    next = fields.Str(allow_none=True, required=True)
+
+
+def _car(car) -> dict:
+    return {"id": car.id, "make_model": car.make_model, "vin": car.vin, "plate": car.plate, "year": car.year}
+
+
+def _client(client: Client, cars=None) -> dict:
+    return {
+        "id": client.id, "name": client.name, "kind": client.kind, "inn": client.inn,
+        "discount_card": client.discount_card, "note": client.note,
+        "phones": [c.display for c in client.phones], "emails": [c.value for c in client.emails],
+        "cars": [_car(car) for car in (client.cars if cars is None else cars)],
+    }
+
+
+@blp.route("")
+@blp.arguments(SearchArgsSchema, location="query")
+@blp.response(200, ClientPageSchema)
+@api_roles(*ALL_ROLES)
+def search(args):
+    """Clients in name order; `q` (name or discount card), `phone` (any contact) and `car` (VIN, body number
+    or plate) match partially and combine; the check-box filters of the workstation are booleans."""
+    query = ClientQuery(client=args.pop("q"), **{k: v for k, v in args.items() if k not in ("limit", "cursor")})
+    try:
+        page = search_clients(db.session, query, user_id=g.api_user.id,
+                              day=today_bounds(get_clock().now(), dealership_timezone()),
+                              limit=args["limit"], cursor=args["cursor"])
+    except ValueError:
+        abort(400, description="cursor must be the value of `next` from the previous page.")
+    return {"items": [_client(row.client, row.cars) for row in page.rows], "next": page.next_cursor}
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(ClientSchema)
+@blp.response(201, ClientDetailSchema)
+@api_roles(*EDIT_ROLES)
+def create(data):
+    """Create a client with contacts and cars; bad values answer 400 with a message per field
+    (`phones.0`, `cars.0.vin`, …)."""
+    draft = service.ClientDraft(
+        name=data["name"], kind=data["kind"], inn=data["inn"], discount_card=data["discount_card"],
+        note=data["note"], phones=data["phones"], emails=data["emails"],
+        cars=[service.CarDraft(**car) for car in data["cars"]],
+    )
+    client = service.create_client(db.session, draft, actor_id=g.api_user.id, clock=get_clock())
+    return _detail(client)
+
+
+def _detail(client: Client) -> dict:
+    return {**_client(client), "manager_id": client.manager_id,
+            "debt": str(service.open_orders_debt(db.session, client.id)),
+            "other_contacts": [c.value for c in client.contacts if c.kind == "other"]}
+
+
+@blp.route("/<int:client_id>")
+@blp.response(200, ClientDetailSchema)
+@api_roles(*ALL_ROLES)
+def read(client_id: int):
+    """One client with contacts, cars and the debt on open work orders."""
+    return _detail(service.get_client(db.session, client_id))
+
+
+@blp.route("/<int:client_id>/timeline")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, TimelinePageSchema)
+@api_roles(*ALL_ROLES)
+def timeline(args, client_id: int):
+    """Everything that happened with the client, newest first (`next` continues further back)."""
+    service.get_client(db.session, client_id)
+    cursor = args["cursor"]
+    if cursor is not None and not cursor.isdigit():
+        abort(400, description="cursor must be the value of `next` from the previous page.")
+    offset = int(cursor or 0)
+    items = client_timeline(db.session, client_id, limit=args["limit"] + 1, offset=offset)
+    more = len(items) > args["limit"]
+    return {
+        "items": [{"at": item.at, "kind": item.kind, "summary": translate(item.summary),
+                   "document": {"type": item.document[0], "id": item.document[1]} if item.document else None}
+                  for item in items[: args["limit"]]],
+        "next": str(offset + args["limit"]) if more else None,
+    }
