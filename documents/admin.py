@@ -42,7 +42,8 @@ class ClientLoader(QueryAjaxModelLoader):
     """Find a client by name, discount card or phone, through the search indexes."""
 
     def __init__(self, name, session):
-        super().__init__(name, session, Client, fields=["name"])
+        super().__init__(name, session, Client, fields=["name"], placeholder=_l("Name, phone or discount card"),
+                         minimum_input_length=2)
 
     def format(self, model):
         if not model:
@@ -73,7 +74,8 @@ class CarLoader(QueryAjaxModelLoader):
     """Find a car by plate, VIN or body number (either alphabet)."""
 
     def __init__(self, name, session):
-        super().__init__(name, session, Car, fields=["plate"])
+        super().__init__(name, session, Car, fields=["plate"], placeholder=_l("Plate, VIN or body number"),
+                         minimum_input_length=2)
 
     def format(self, model):
         if not model:
@@ -290,8 +292,8 @@ class RepairVisitView(DocumentView):
 
     def __init__(self, model, session, **kwargs):
         super().__init__(model, session, **kwargs)
-        self.form_ajax_refs["work_order"] = QueryAjaxModelLoader("work_order", session, model.work_order.property
-                                                                 .mapper.class_, fields=["id"])
+        self.form_ajax_refs["work_order"] = QueryAjaxModelLoader(
+            "work_order", session, WorkOrder, fields=["id"], placeholder=_l("Work order number"))
 
     def validate_document(self, form):
         order = form.work_order.data
