@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
 
@@ -98,7 +99,9 @@ def seed_predefined_command():
 
 
 @seed.command("demo")
-def seed_demo_command():
+@click.option("--clients", type=click.IntRange(0, 100_000), default=300, show_default=True,
+              help="How many demo clients (with cars and documents) to add to an empty client base.")
+def seed_demo_command(clients):
     """Add demo users for every role and a little demo data; prints the logins."""
     from app.extensions import db
     from seed.demo import DEMO_PASSWORD, install_demo
@@ -106,9 +109,27 @@ def seed_demo_command():
 
     install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
     created = install_demo(db.session)
+    from seed.clients import install_demo_clients
+
+    clients = install_demo_clients(db.session, clock=get_clock(), count=clients)
+    click.echo(f"demo clients: {clients} created" if clients else "demo clients: already present")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
     for username, roles in created:
         click.echo(f"  {username:<12} {', '.join(roles)}")
+
+
+@seed.command("bulk")
+@click.option("--clients", "count", type=click.IntRange(1, 5_000_000), default=100_000, show_default=True)
+def seed_bulk_command(count):
+    """Add many synthetic clients with phones and cars (for benchmarks; fast batch inserts)."""
+    import time
+
+    from app.extensions import db
+    from seed.clients import install_bulk_clients
+
+    started = time.perf_counter()
+    made = install_bulk_clients(db.session, count=count, clock=get_clock())
+    click.echo(f"bulk clients: {made} created in {time.perf_counter() - started:.1f} s")
 
 
 @click.command("worker")

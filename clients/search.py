@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, column, false, or_, select, text, true, tuple_, union
+from sqlalchemy import ColumnElement, Integer, Select, column, false, or_, select, text, true, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.normalise import card_key, name_key, phone_query_keys, vehicle_key
@@ -187,20 +187,21 @@ def _mine(user_id: int | None) -> ColumnElement[bool]:
     return or_(Client.manager_id == user_id, Client.id.in_(documents))
 
 
-def search_clients(session: Session, query: ClientQuery, *, user_id: int | None, day: tuple[datetime, datetime],
-                   limit: int = 50, cursor: str | None = None) -> ResultPage:
-    """One page of clients in name order, each with its cars (only the matching ones when a car is sought)."""
+def search_statement(session: Session, query: ClientQuery, *, user_id: int | None, day: tuple[datetime, datetime],
+                     limit: int = 50, cursor: str | None = None) -> Select:
+    """The SELECT of one page (limit + 1 rows, to know whether another page follows)."""
     where = client_conditions(session, query, user_id=user_id, day=day)
     after = decode_cursor(cursor)
     if after is not None:
         where.append(tuple_(Client.name_key, Client.id) > tuple_(*after))
-    statement = (
-        select(Client)
-        .where(true(), *where)
-        .order_by(Client.name_key, Client.id)
-        .limit(limit + 1)
-        .options(selectinload(Client.contacts), selectinload(Client.cars))
-    )
+    return select(Client).where(true(), *where).order_by(Client.name_key, Client.id).limit(limit + 1)
+
+
+def search_clients(session: Session, query: ClientQuery, *, user_id: int | None, day: tuple[datetime, datetime],
+                   limit: int = 50, cursor: str | None = None) -> ResultPage:
+    """One page of clients in name order, each with its cars (only the matching ones when a car is sought)."""
+    statement = search_statement(session, query, user_id=user_id, day=day, limit=limit, cursor=cursor).options(
+        selectinload(Client.contacts), selectinload(Client.cars))
     clients = list(session.scalars(statement))
     more = len(clients) > limit
     clients = clients[:limit]
