@@ -17,6 +17,7 @@ from sqlalchemy import select
 from admin_views.base import StaffBaseView
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
+from app.domain.i18n import N_
 from app.domain.roles import ALL_ROLES, Role
 from app.i18n import dealership_timezone, translate
 from app.jobs import get_dispatcher
@@ -33,21 +34,21 @@ VIEW_ROLES = ALL_ROLES
 EDIT_ROLES = frozenset(ALL_ROLES - {Role.SUPERVISOR})
 PAGE_SIZE = 50
 FILTERS = (
-    ("only_mine", "Only mine"),
-    ("new_events", "With new events"),
-    ("open_orders", "With open orders"),
-    ("reserved_goods", "With goods in reserve"),
-    ("booked_today", "Booked for today"),
-    ("on_service", "On service"),
-    ("awaiting_pickup", "Awaiting pickup"),
+    ("only_mine", N_("Only mine")),
+    ("new_events", N_("With new events")),
+    ("open_orders", N_("With open orders")),
+    ("reserved_goods", N_("With goods in reserve")),
+    ("booked_today", N_("Booked for today")),
+    ("on_service", N_("On service")),
+    ("awaiting_pickup", N_("Awaiting pickup")),
 )
-# (admin endpoint, button label msgid, query argument naming the client)
+# (admin endpoint of the document view, button label msgid); the card passes ?client_id=
 DOCUMENT_ACTIONS = (
-    ("booking", "New booking"),
-    ("worksheet", "New work sheet"),
-    ("workorder", "New work order"),
-    ("repairvisit", "New repair visit"),
-    ("partsreservation", "Reserve parts"),
+    ("booking", N_("New booking")),
+    ("worksheet", N_("New work sheet")),
+    ("workorder", N_("New work order")),
+    ("repairvisit", N_("New repair visit")),
+    ("partsreservation", N_("Reserve parts")),
 )
 
 

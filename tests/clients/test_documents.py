@@ -53,7 +53,7 @@ def test_end_before_start_and_a_stranger_car_are_refused_by_the_field(advisor, z
         "client": zubkov.id, "car": other.cars[0].id, "start_at": "2026-11-24T10:00", "end_at": "2026-11-24T09:00",
         "status": "planned"})
     assert response.status_code == 200
-    assert "This car belongs to another client." in body(response) or "другому клиенту" in body(response)
+    assert "Этот автомобиль принадлежит другому клиенту." in body(response)
     assert session.scalar(select(Booking)) is None
 
 

@@ -101,7 +101,7 @@ def test_two_people_editing_one_phone_the_second_is_told(advisor_client, zubkov,
     second = advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
                                  data={"value": "+7 916 999-88-77", "original": original})
     assert first.status_code == 302 and second.status_code == 409
-    assert "Someone else" in text_of(second) or "Кто-то" in text_of(second)
+    assert "только что изменил другой пользователь" in text_of(second)
     session.expire_all()
     assert session.get(ClientContact, phone.id).value == "+7 916 000-11-22"
 
