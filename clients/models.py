@@ -25,6 +25,7 @@ EVENT_STATUSES = ("new", "done")
 class Client(db.Model):
     __tablename__ = "client"
     __audited__ = True
+    __audit_exclude__ = ("name_key", "card_key")
     __table_args__ = (Index("ix_client_name_key_id", "name_key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +69,7 @@ class Client(db.Model):
 class ClientContact(db.Model):
     __tablename__ = "client_contact"
     __audited__ = True
+    __audit_exclude__ = ("value_key",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
@@ -76,8 +78,11 @@ class ClientContact(db.Model):
     value_key: Mapped[str] = mapped_column(search_key(200), default="", index=True)
     is_main: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     client: Mapped[Client] = relationship(back_populates="contacts")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return self.display
@@ -90,6 +95,7 @@ class ClientContact(db.Model):
 class Car(db.Model):
     __tablename__ = "car"
     __audited__ = True
+    __audit_exclude__ = ("vin_key", "plate_key")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)

@@ -245,7 +245,8 @@ class ClientsView(StaffBaseView):
 
         def change():
             contact = service.update_contact(self.db_session, contact_id, form.get("value", ""),
-                                             expected_value=form.get("original", ""), comment=form.get("comment"))
+                                             expected_version=_int_or_none(form.get("version")) or 0,
+                                             comment=form.get("comment"))
             self._warn_duplicates(contact)
 
         return self._act(client_id, change, success=gettext("Contact detail saved."), anchor="#contacts")

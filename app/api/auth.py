@@ -47,6 +47,6 @@ def api_roles(*roles: str):
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = frozenset(roles)
-        return wrapped
+        return wrapped  # put directly under @blp.route: the token is checked before the input is parsed
 
     return decorator

@@ -28,9 +28,9 @@ def _row(row) -> dict:
 
 
 @blp.route("/<string:name>")
+@api_roles(*ALL_ROLES)
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, CatalogPageSchema)
-@api_roles(*ALL_ROLES)
 def catalog(args, name: str):
     """Visible rows in list order (sort order, then name); `cursor` is the offset `next` gave."""
     model = CATALOGS.get(name)

@@ -93,9 +93,9 @@ def _client(client: Client, cars=None) -> dict:
 
 
 @blp.route("")
+@api_roles(*ALL_ROLES)
 @blp.arguments(SearchArgsSchema, location="query")
 @blp.response(200, ClientPageSchema)
-@api_roles(*ALL_ROLES)
 def search(args):
     """Clients in name order; `q` (name or discount card), `phone` (any contact) and `car` (VIN, body number
     or plate) match partially and combine; the check-box filters of the workstation are booleans."""
@@ -110,9 +110,9 @@ def search(args):
 
 
 @blp.route("", methods=["POST"])
+@api_roles(*EDIT_ROLES)
 @blp.arguments(ClientSchema)
 @blp.response(201, ClientDetailSchema)
-@api_roles(*EDIT_ROLES)
 def create(data):
     """Create a client with contacts and cars; bad values answer 400 with a message per field
     (`phones.0`, `cars.0.vin`, …)."""
@@ -132,17 +132,17 @@ def _detail(client: Client) -> dict:
 
 
 @blp.route("/<int:client_id>")
-@blp.response(200, ClientDetailSchema)
 @api_roles(*ALL_ROLES)
+@blp.response(200, ClientDetailSchema)
 def read(client_id: int):
     """One client with contacts, cars and the debt on open work orders."""
     return _detail(service.get_client(db.session, client_id))
 
 
 @blp.route("/<int:client_id>/timeline")
+@api_roles(*ALL_ROLES)
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, TimelinePageSchema)
-@api_roles(*ALL_ROLES)
 def timeline(args, client_id: int):
     """Everything that happened with the client, newest first (`next` continues further back)."""
     service.get_client(db.session, client_id)

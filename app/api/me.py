@@ -14,8 +14,8 @@ blp.url_prefix_suffix = ""
 
 
 @blp.route("/me")
-@blp.response(200, MeSchema)
 @api_roles(*ALL_ROLES)
+@blp.response(200, MeSchema)
 def me():
     """The user the bearer token belongs to, with their role codes."""
     user = g.api_user

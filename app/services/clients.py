@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import Clock
 from app.domain.clients import car_problems, client_problems, contact_problem
@@ -133,7 +134,7 @@ def add_contact(session: Session, client_id: int, kind: str, value: str, *, comm
     return contact
 
 
-def update_contact(session: Session, contact_id: int, value: str, *, expected_value: str,
+def update_contact(session: Session, contact_id: int, value: str, *, expected_version: int,
                    comment: str | None = None) -> ClientContact:
     """Edit one contact detail in place; refused if someone changed it since the form was shown."""
     contact = session.get(ClientContact, contact_id)
@@ -141,19 +142,20 @@ def update_contact(session: Session, contact_id: int, value: str, *, expected_va
         raise NotFound(N_("This contact detail has been deleted meanwhile."))
     _check_contact(session, contact.client, contact.kind, value, field_name=f"contact-{contact_id}",
                    except_contact_id=contact_id)
-    changed = session.execute(
-        update(ClientContact)
-        .where(ClientContact.id == contact_id, ClientContact.value == expected_value)
-        .values(value=value.strip(), value_key=contact_key(contact.kind, value),
-                comment=contact.comment if comment is None else comment.strip())
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount != 1:
+    if contact.version != expected_version:
+        raise Conflict(STALE_CONTACT)
+    contact.value = value.strip()
+    if comment is not None:
+        contact.comment = comment.strip()
+    try:
+        session.commit()  # UPDATE … WHERE version = expected: a concurrent save makes it match no row
+    except StaleDataError:
         session.rollback()
-        raise Conflict(N_("Someone else has just changed this contact detail. Reload the card and repeat your change."))
-    session.commit()
-    session.refresh(contact)
+        raise Conflict(STALE_CONTACT) from None
     return contact
+
+
+STALE_CONTACT = N_("Someone else has just changed this contact detail. Reload the card and repeat your change.")
 
 
 def delete_contact(session: Session, contact_id: int) -> None:

@@ -115,6 +115,7 @@ def upgrade():
     sa.Column('value_key', sa.String(length=200).with_variant(sa.VARCHAR(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('is_main', sa.Boolean(), nullable=False),
     sa.Column('comment', sa.String(length=200), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_client_contact_client_id_client'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_client_contact'))
     )

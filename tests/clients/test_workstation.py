@@ -74,7 +74,7 @@ def test_card_shows_contacts_cars_debt_and_history(advisor_client, zubkov, sessi
 def test_a_bad_phone_is_refused_by_the_field_and_kept(advisor_client, zubkov, session):
     phone = zubkov.main_phone
     response = advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
-                                   data={"value": "8 908 49", "original": phone.value})
+                                   data={"value": "8 908 49", "version": phone.version})
     assert response.status_code == 400
     body = text_of(response)
     assert 'value="8 908 49"' in body
@@ -87,7 +87,7 @@ def test_a_bad_phone_is_refused_by_the_field_and_kept(advisor_client, zubkov, se
 def test_a_phone_is_edited_in_place_and_found_by_its_new_digits(advisor_client, zubkov, session):
     phone = zubkov.main_phone
     response = advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
-                                   data={"value": "8 (916) 000-11-22", "original": phone.value})
+                                   data={"value": "8 (916) 000-11-22", "version": phone.version})
     assert response.status_code == 302
     assert "Зубков" in text_of(advisor_client.get("/admin/clients/?phone=0001122"))
     assert "Зубков" not in text_of(advisor_client.get("/admin/clients/?phone=4944434"))
@@ -95,11 +95,11 @@ def test_a_phone_is_edited_in_place_and_found_by_its_new_digits(advisor_client, 
 
 def test_two_people_editing_one_phone_the_second_is_told(advisor_client, zubkov, session):
     phone = zubkov.main_phone
-    original = phone.value
+    shown = phone.version  # both people opened the card at this version
     first = advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
-                                data={"value": "+7 916 000-11-22", "original": original})
+                                data={"value": "+7 916 000-11-22", "version": shown})
     second = advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
-                                 data={"value": "+7 916 999-88-77", "original": original})
+                                 data={"value": "+7 916 999-88-77", "version": shown})
     assert first.status_code == 302 and second.status_code == 409
     assert "только что изменил другой пользователь" in text_of(second)
     session.expire_all()
@@ -184,3 +184,37 @@ def test_current_call_uses_a_registered_provider(advisor_client, monkeypatch):
 
     monkeypatch.setattr(current_call, "PROVIDERS", [lambda session, user_id: "+79084944434"])
     assert advisor_client.get("/admin/clients/current-call").get_json()["phone"] == "+79084944434"
+
+
+def test_a_true_race_on_one_contact_has_one_winner(app, zubkov, session):
+    """Both saves pass the version check in their own sessions; the database lets only one UPDATE match."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from app.domain.errors import Conflict
+    from app.extensions import db
+    from app.services.clients import update_contact
+
+    phone_id, version = zubkov.main_phone.id, zubkov.main_phone.version
+    other = OrmSession(db.engine)
+    try:
+        mine = session.get(ClientContact, phone_id)
+        theirs = other.get(ClientContact, phone_id)
+        assert mine.version == theirs.version == version
+        update_contact(other, phone_id, "+7 916 000-11-22", expected_version=version)
+        with pytest.raises(Conflict):
+            update_contact(session, phone_id, "+7 916 999-88-77", expected_version=version)
+    finally:
+        other.close()
+    session.expire_all()
+    assert session.get(ClientContact, phone_id).value == "+7 916 000-11-22"
+
+
+def test_contact_edits_are_audited_without_the_search_keys(advisor_client, zubkov, session):
+    from app.models.audit import AuditEntry
+
+    phone = zubkov.main_phone
+    advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",
+                        data={"value": "+7 916 000-11-22", "version": phone.version})
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "client_contact",
+                                                    AuditEntry.action == "update"))
+    assert entry is not None and set(entry.changes) == {"value"}
