@@ -15,7 +15,21 @@ import json
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, Select, column, false, or_, select, text, true, tuple_, union
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    column,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.normalise import card_key, name_key, phone_query_keys, vehicle_key
@@ -105,6 +119,16 @@ class KeyMatcher:
             conditions.append(self._substring(model, trigram))
         return or_(*conditions) if conditions else false()
 
+    def client_in(self, client_ids: Select) -> ColumnElement[bool]:
+        """Client.id among the ids a contact/car match yields, evaluated first.
+
+        PostgreSQL misjudges how many rows `LIKE '%4567%'` keeps and may walk the whole name index
+        hoping to fill the page early; `= ANY(ARRAY(subquery))` makes it run the (indexed) match once
+        and fetch the few clients by primary key."""
+        if self.dialect == "postgresql":
+            return Client.id == any_(func.array(client_ids.scalar_subquery()))
+        return Client.id.in_(client_ids)
+
     def _substring(self, model, trigram: dict[str, list[str]]) -> ColumnElement[bool]:
         if self.dialect != "sqlite":
             return or_(*(getattr(model, name).contains(needle, autoescape=True)
@@ -118,6 +142,15 @@ class KeyMatcher:
         matches = text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :{param}").bindparams(
             **{param: phrases}).columns(column("rowid", Integer))
         return model.id.in_(matches)
+
+
+def client_needles(text_value: str) -> dict[str, list[str]]:
+    """Name, and the discount card when the input could be one (cards always carry digits)."""
+    needles = {"name_key": [name_key(text_value)]}
+    card = card_key(text_value)
+    if any(ch.isdigit() for ch in card):
+        needles["card_key"] = [card]
+    return needles
 
 
 def phone_needles(text_value: str) -> tuple[str, list[str]]:
@@ -143,16 +176,15 @@ def client_conditions(session: Session, query: ClientQuery, *, user_id: int | No
     matcher = KeyMatcher(session)
     where: list[ColumnElement[bool]] = []
     if query.client:
-        where.append(matcher.contains(Client, {"name_key": [name_key(query.client)],
-                                               "card_key": [card_key(query.client)]}))
+        where.append(matcher.contains(Client, client_needles(query.client)))
     if query.phone:
         _kind, needles = phone_needles(query.phone)
         contacts = select(ClientContact.client_id).where(matcher.contains(ClientContact, {"value_key": needles}))
-        where.append(Client.id.in_(contacts))
+        where.append(matcher.client_in(contacts))
     if query.car:
         needle = car_needle(query.car)
         cars = select(Car.client_id).where(matcher.contains(Car, {"vin_key": [needle], "plate_key": [needle]}))
-        where.append(Client.id.in_(cars))
+        where.append(matcher.client_in(cars))
     if query.only_mine:
         where.append(_mine(user_id))
     if query.new_events:

@@ -25,7 +25,7 @@ from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User
 from clients.models import Car, Client
-from clients.search import KeyMatcher, car_needle, phone_needles
+from clients.search import KeyMatcher, car_needle, client_needles, phone_needles
 from documents.labels import (
     BOOKING_STATUS_LABELS,
     RESERVATION_STATUS_LABELS,
@@ -52,7 +52,6 @@ class ClientLoader(QueryAjaxModelLoader):
         return model.id, f"{model.name} ({phone.display})" if phone else model.name
 
     def get_list(self, term, offset=0, limit=PICKER_LIMIT):
-        from app.domain.normalise import card_key, name_key
         from clients.models import ClientContact
 
         session = self.session.session if hasattr(self.session, "session") else self.session
@@ -65,7 +64,7 @@ class ClientLoader(QueryAjaxModelLoader):
             where = Client.id.in_(select(ClientContact.client_id).where(
                 matcher.contains(ClientContact, {"value_key": needles})))
         else:
-            where = matcher.contains(Client, {"name_key": [name_key(term)], "card_key": [card_key(term)]})
+            where = matcher.contains(Client, client_needles(term))
         return list(session.scalars(select(Client).where(where).order_by(Client.name_key, Client.id)
                                     .offset(offset).limit(limit)))
 
