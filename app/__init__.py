@@ -59,9 +59,11 @@ def _install_session_listeners(app: Flask) -> None:
     from app.extensions import db
     from app.services.audit import install_audit_listener
     from app.services.catalogs import install_deletion_guard
+    from app.services.timers import install_dispatch_hooks
 
     install_audit_listener(db.session)
     install_deletion_guard(db.session)
+    install_dispatch_hooks(db.session)
 
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)

@@ -132,6 +132,60 @@ def seed_bulk_command(count):
     click.echo(f"bulk clients: {made} created in {time.perf_counter() - started:.1f} s")
 
 
+timers = AppGroup("timers", help="Durable timers: run what is due, show the state, reconcile.")
+
+
+@timers.command("run-due")
+def timers_run_due():
+    """Fire, synchronously in this process, every timer that is due now."""
+    from app.extensions import db
+    from app.jobs import get_dispatcher
+    from app.services.timers import run_due
+
+    counts = run_due(db.session, clock=get_clock(), dispatcher=get_dispatcher())
+    click.echo(f"timers: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped")
+
+
+@timers.command("status")
+def timers_status():
+    """Pending, running, done and failed timers by kind; overdue and expired leases."""
+    from app.extensions import db
+    from app.services.timers import status
+
+    report = status(db.session, clock=get_clock())
+    click.echo(f"overdue: {report['overdue']}  expired leases: {report['expired_leases']}  "
+               f"next due: {report['next_due'].isoformat() if report['next_due'] else '-'}")
+    for kind, state, count in sorted(report["by_kind"]):
+        click.echo(f"  {kind:<28} {state:<10} {count}")
+
+
+@timers.command("reconcile")
+@click.option("--loop", is_flag=True, help="Keep reconciling every --interval seconds (the Procfile runs this).")
+@click.option("--interval", type=click.IntRange(5, 3600), default=30, show_default=True)
+def timers_reconcile(loop, interval):
+    """Re-enqueue overdue timers and stuck outbox messages; create the next daily timers."""
+    import time
+
+    from app.extensions import db
+    from app.jobs import get_dispatcher
+    from app.services.timers import reconcile
+
+    while True:
+        try:
+            report = reconcile(db.session, clock=get_clock(), dispatcher=get_dispatcher())
+            if any(report.values()) or not loop:
+                click.echo(f"reconciled: {report['timers']} timers, {report['messages']} messages re-enqueued, "
+                           f"{report['daily_created']} daily timers created")
+        except Exception as exc:  # noqa: BLE001 - a database outage must not end the loop
+            db.session.rollback()
+            click.echo(f"reconcile failed: {exc}", err=True)
+        finally:
+            db.session.remove()
+        if not loop:
+            return
+        time.sleep(interval)
+
+
 @click.command("worker")
 @click.option("--queue", "queues", multiple=True, default=("default",))
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
@@ -143,5 +197,5 @@ def worker_command(queues, burst):
 
 
 def init_app(app: Flask) -> None:
-    for command in (users, api_tokens, seed, worker_command):
+    for command in (users, api_tokens, seed, timers, worker_command):
         app.cli.add_command(command)

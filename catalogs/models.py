@@ -202,4 +202,8 @@ class RegulationSettings(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     dealer_name: Mapped[str] = mapped_column(String(200))
     dealer_phone: Mapped[str] = mapped_column(String(50))
+    script_greeting: Mapped[str] = mapped_column(Text, default="")
+    script_purpose: Mapped[str] = mapped_column(Text, default="")
+    script_documents: Mapped[str] = mapped_column(Text, default="")
+    script_handover: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

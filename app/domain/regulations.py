@@ -7,6 +7,7 @@ from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.i18n import N_, Message
+from app.domain.templates import template_errors
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,14 @@ class Regulations:
     timezone: str = "Europe/Moscow"
     dealer_name: str = "Автоцентр"
     dealer_phone: str = ""
+    script_greeting: str = ("Здравствуйте, {client_name}! Вас беспокоит сервис автоцентра {dealer_name}. "
+                            "Вам удобно сейчас разговаривать?")
+    script_purpose: str = ("Звоню напомнить, что вы записаны на сервис {visit_at}, автомобиль {car}, "
+                           "мастер-консультант {advisor}. Ваши планы не изменились?")
+    script_documents: str = ("Пожалуйста, возьмите с собой паспорт, свидетельство о регистрации автомобиля (СТС), "
+                             "сервисную книжку и все комплекты ключей.")
+    script_handover: str = ("Приём автомобиля в сервис займёт около 20 минут — пожалуйста, приезжайте "
+                            "за 15 минут до назначенного времени. До свидания!")
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -38,6 +47,8 @@ class Regulations:
         """ISO weekdays (1 = Monday) that are working days."""
         return frozenset(parse_weekdays(self.working_weekdays))
 
+
+SCRIPT_FIELDS = ("script_greeting", "script_purpose", "script_documents", "script_handover")
 
 INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "retry_delay_minutes": (5, 24 * 60),
@@ -82,6 +93,12 @@ def regulation_errors(reg: Regulations) -> dict[str, Message]:
         parse_weekdays(reg.working_weekdays)
     except ValueError:
         errors["working_weekdays"] = Message(N_("List ISO weekday numbers 1–7 separated by commas, e.g. 1,2,3,4,5."))
+    for name in SCRIPT_FIELDS:
+        problems = template_errors(getattr(reg, name))
+        if problems:
+            errors[name] = problems[0]
+        elif len(getattr(reg, name)) > 2000:
+            errors[name] = Message(N_("At most 2000 characters."))
     try:
         ZoneInfo(reg.timezone)
     except (ZoneInfoNotFoundError, ValueError):

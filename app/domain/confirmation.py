@@ -1,0 +1,127 @@
+"""The visit-confirmation desk rules (SPEC §3.3): what each call outcome requires, and when to call
+again after a failed attempt. Plain functions of their inputs, the clock included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from app.domain.calendar import WorkingCalendar
+from app.domain.i18n import N_, Message
+
+OUTCOMES = ("not_reached", "callback", "confirmed", "reschedule", "refused")
+NOT_REACHED_REASONS = ("out_of_network", "unavailable", "busy", "rejected")
+# The desk state of a booking; `unreached` = no attempt left before the visit, not cancelled.
+STATES = ("to_call", "retry", "callback", "confirmed", "unreached", "cancelled")
+MAX_WORK_HOURS = Decimal("100")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    delay: timedelta
+    cutoff: time  # the latest call time; a retry exactly at it is allowed
+    max_failures: int  # failed attempts in total, the first call included
+
+
+@dataclass(frozen=True)
+class RetryDecision:
+    action: Literal["retry", "cancel", "unreached"]
+    at: datetime | None = None
+
+
+def after_failed_attempt(failed_at: datetime, failures: int, policy: RetryPolicy, calendar: WorkingCalendar,
+                         visit_start: datetime) -> RetryDecision:
+    """What follows a failed call at `failed_at`, `failures` being the failed attempts so far (this one included).
+
+    1. failures ≥ max → cancel (the caller cancels with the system reason and tells the advisor);
+    2. failed_at + delay ≤ today's cutoff → retry then;
+    3. failed_at < cutoff < failed_at + delay → retry at the cutoff;
+    4. failed_at ≥ cutoff (or on a day off) → the next working day's start, if still before the visit;
+       else `unreached`.
+    A retry that would fall at or after the visit start is pointless: `unreached` as well.
+    """
+    if failures >= policy.max_failures:
+        return RetryDecision("cancel")
+    local_day = calendar.local(failed_at).date()
+    cutoff = calendar.at(local_day, policy.cutoff)
+    if failed_at >= cutoff or not calendar.is_working_day(local_day):
+        at = calendar.at(calendar.next_working_day(local_day), calendar.day_start)
+    else:
+        # cases 2 and 3; a failure logged before opening time is retried when the working day starts
+        at = max(min(failed_at + policy.delay, cutoff), calendar.at(local_day, calendar.day_start))
+    if at >= visit_start:
+        return RetryDecision("unreached")
+    return RetryDecision("retry", at)
+
+
+@dataclass(frozen=True)
+class CallInput:
+    outcome: str
+    reason: str = ""  # not_reached: how
+    callback_at: datetime | None = None
+    new_start_at: datetime | None = None
+    cancel_reason_id: int | None = None
+    added_works: tuple[WorkLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    name: str
+    hours: Decimal
+    price: Decimal
+    work_id: int | None = None
+
+
+def work_line_problems(line: WorkLine, index: int) -> dict[str, Message]:
+    problems: dict[str, Message] = {}
+    prefix = f"added_works.{index}."
+    if not line.name.strip():
+        problems[prefix + "name"] = Message(N_("Name the work."))
+    if not Decimal("0") <= line.hours <= MAX_WORK_HOURS:
+        problems[prefix + "hours"] = Message(N_("Hours must be between 0 and 100."))
+    if line.price < 0:
+        problems[prefix + "price"] = Message(N_("The price cannot be negative."))
+    return problems
+
+
+def call_problems(call: CallInput, *, now: datetime, visit_start: datetime,
+                  calendar: WorkingCalendar) -> dict[str, Message]:
+    """Field → message: which fields the outcome requires and what their values must be."""
+    problems: dict[str, Message] = {}
+    if call.outcome not in OUTCOMES:
+        return {"outcome": Message(N_("Choose how the call ended."))}
+    if call.outcome == "not_reached" and call.reason not in NOT_REACHED_REASONS:
+        problems["reason"] = Message(N_("Choose why the client could not be reached."))
+    if call.outcome == "callback":
+        at = call.callback_at
+        if at is None:
+            problems["callback_at"] = Message(N_("Enter when to call back (the time the client named)."))
+        elif at <= now:
+            problems["callback_at"] = Message(N_("The callback time must be in the future."))
+        elif not calendar.within_working_hours(at):
+            problems["callback_at"] = Message(N_("The callback time must be within working hours."))
+        elif at >= visit_start:
+            problems["callback_at"] = Message(N_("The callback must be before the visit."))
+    if call.outcome == "reschedule":
+        at = call.new_start_at
+        if at is None:
+            problems["new_start_at"] = Message(N_("Enter the new visit time."))
+        elif at <= now:
+            problems["new_start_at"] = Message(N_("The new visit time must be in the future."))
+        elif not calendar.within_working_hours(at):
+            problems["new_start_at"] = Message(N_("The new visit time must be within working hours."))
+    if call.outcome == "refused" and call.cancel_reason_id is None:
+        problems["cancel_reason_id"] = Message(N_("Choose the cancellation reason."))
+    if call.outcome == "confirmed":
+        for index, line in enumerate(call.added_works):
+            problems.update(work_line_problems(line, index))
+    return problems
+
+
+def booking_end(start: datetime, hours: list[Decimal], *, minimum: timedelta = timedelta(hours=1)) -> datetime:
+    """The planned end: the start plus the works' hours (at least `minimum`), to whole minutes."""
+    total = sum(hours, Decimal("0"))
+    duration = max(timedelta(minutes=int((total * 60).to_integral_value())), minimum)
+    return start + duration
