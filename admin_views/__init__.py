@@ -10,12 +10,27 @@ from flask_babel import lazy_gettext as _l
 from admin_views.titles import CATALOG_TITLES
 
 
+def _unread_count() -> int:
+    """For the navbar badge: one indexed COUNT, only when a page asks for it."""
+    from flask_login import current_user
+
+    from app.extensions import db
+    from app.services.notifications import unread_count
+
+    return unread_count(db.session, current_user.id) if current_user.is_authenticated else 0
+
+
 def _add_client_views(admin: Admin, db) -> None:
+    from admin_views.notifications import NotificationsView
     from clients.views import ClientsView
+    from desk.views import DeskView
     from documents import admin as document_admin
     from documents import models as dm
 
     admin.add_view(ClientsView(name=_l("Clients and cars"), endpoint="clients", url="/admin/clients"))
+    admin.add_view(DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk"))
+    admin.add_view(NotificationsView(name=_l("Notifications"), endpoint="notifications",
+                                     url="/admin/notifications"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
         (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),
@@ -72,6 +87,6 @@ def init_admin(app: Flask) -> Admin:
 
     @app.context_processor
     def _catalog_titles():
-        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes}
+        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes, "unread_count": _unread_count}
 
     return admin

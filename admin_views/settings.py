@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TimeField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length
 
 from admin_views.base import ADMIN_ONLY, StaffBaseView
@@ -46,6 +46,12 @@ class RegulationsForm(FlaskForm):
     timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64)])
     dealer_name = StringField(_l("Dealership name (for messages)"), validators=[InputRequired(), Length(max=200)])
     dealer_phone = StringField(_l("Dealership phone (for messages)"), validators=[Length(max=50)])
+    script_greeting = TextAreaField(_l("Script: greeting"), validators=[InputRequired(), Length(max=2000)])
+    script_purpose = TextAreaField(_l("Script: purpose of the call, plans unchanged?"),
+                                   validators=[InputRequired(), Length(max=2000)])
+    script_documents = TextAreaField(_l("Script: documents to bring"), validators=[InputRequired(), Length(max=2000)])
+    script_handover = TextAreaField(_l("Script: time to hand the car over, goodbye"),
+                                    validators=[InputRequired(), Length(max=2000)])
 
     SECTIONS = (
         (_l("Visit confirmation"), ("confirmation_window_start", "confirmation_window_end", "latest_call_time",
@@ -55,6 +61,8 @@ class RegulationsForm(FlaskForm):
                                      "repeat_appeal_lookback_days", "traffic_escalation_minutes")),
         (_l("Leads"), ("no_show_grace_minutes",)),
         (_l("Dealership"), ("dealer_name", "dealer_phone")),
+        (_l("Visit confirmation call script ({client_name}, {visit_at}, {car}, {advisor}, {dealer_name})"),
+         ("script_greeting", "script_purpose", "script_documents", "script_handover")),
     )
 
 

@@ -15,7 +15,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms.fields import SelectField
+from wtforms.fields import HiddenField, SelectField
+from wtforms.validators import ValidationError
 
 from admin_views.base import StaffModelView
 from admin_views.fields import LocalDateTimeField
@@ -26,13 +27,22 @@ from app.i18n import format_local
 from app.models.user import User
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, client_needles, phone_needles
+from desk.labels import STATE_LABELS
 from documents.labels import (
     BOOKING_STATUS_LABELS,
     RESERVATION_STATUS_LABELS,
     WORK_ORDER_STATE_LABELS,
     WORK_SHEET_STATUS_LABELS,
 )
-from documents.models import Booking, PartsReservation, RepairVisit, WorkOrder, WorkOrderLine, WorkSheet
+from documents.models import (
+    Booking,
+    BookingWork,
+    PartsReservation,
+    RepairVisit,
+    WorkOrder,
+    WorkOrderLine,
+    WorkSheet,
+)
 
 SERVICE = frozenset({Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN, Role.ADMIN})
 PICKER_LIMIT = 20
@@ -202,28 +212,91 @@ def _choice_field(labels, label):
     return SelectField(label, choices=_choices(labels))
 
 
+class BookingWorkInline(InlineFormAdmin):
+    form_columns = ("id", "work", "name", "hours", "price")
+    form_label = _l("Work")
+    column_labels = {"work": _l("From the works catalog"), "name": _l("Work"), "hours": _l("Hours"),
+                     "price": _l("Price")}
+
+    def on_model_change(self, form, model, is_created):
+        if model.work is not None:
+            model.name = (model.name or "").strip() or model.work.name
+            if not model.hours:
+                model.hours = model.work.standard_hours or Decimal("0")
+            if not model.price:
+                model.price = model.work.price or Decimal("0")
+
+
 class BookingView(DocumentView):
+    """Bookings as a list and a form; the schedule and the confirmation desk are in desk/views.py."""
+
     allowed_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER, Role.SUPERVISOR})
     edit_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER})
-    column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "status", "note")
-    column_filters = (*day_filters(Booking.start_at, _l("Start")), "status")
-    form_columns = ("client", "car", "advisor", "start_at", "end_at", "status", "note")
-    form_overrides = {"start_at": LocalDateTimeField, "end_at": LocalDateTimeField}
+    column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "total", "status",
+                   "confirmation_state")
+    column_filters = (*day_filters(Booking.start_at, _l("Start")), "status", "confirmation_state")
+    form_columns = ("client", "car", "advisor", "phone", "start_at", "works", "note")
+    form_overrides = {"start_at": LocalDateTimeField}
+    form_extra_fields = {"row_version": HiddenField()}
+    inline_models = (BookingWorkInline(BookingWork),)
     user_fields = ("advisor",)
     column_default_sort = ("start_at", True)
+    column_labels = {**DocumentView.column_labels, "phone": _l("Phone"), "confirmation_state": _l("Confirmation"),
+                     "works": _l("Works")}
     extra_formatters = {"status": _labelled(BOOKING_STATUS_LABELS, "status"),
+                        "confirmation_state": _labelled(STATE_LABELS, "confirmation_state"),
                         "advisor": lambda v, c, m, n: str(m.advisor or "")}
 
-    def scaffold_form(self):
-        form_class = super().scaffold_form()
-        form_class.status = _choice_field(BOOKING_STATUS_LABELS, _l("Status"))
-        return form_class
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET" and form.client.data is not None and not form.phone.data:
+            phone = form.client.data.main_phone
+            form.phone.data = phone.display if phone else ""
+        return form
+
+    def on_form_prefill(self, form, id):
+        model = self.get_one(id)
+        if model is not None:
+            form.row_version.data = model.version
 
     def validate_document(self, form):
-        if form.start_at.data and form.end_at.data and form.end_at.data <= form.start_at.data:
-            form.end_at.errors = [*form.end_at.errors, gettext("The end must be after the start.")]
+        from app.domain.confirmation import booking_end
+        from app.services import desk
+
+        start = form.start_at.data
+        if start is None:
+            form.start_at.errors = [*form.start_at.errors, gettext("Enter the visit time.")]
+            return False
+        from app.i18n import dealership_timezone
+
+        start = start.replace(tzinfo=dealership_timezone()) if start.tzinfo is None else start
+        hours = [Decimal(str(entry.form.hours.data or 0)) for entry in form.works.entries
+                 if not form.works.should_delete(entry) and (entry.form.name.data or entry.form.work.data)]
+        end = booking_end(start, hours)
+        advisor = form.advisor.data
+        editing = request.args.get("id", type=int)
+        problems = desk.slot_problems(self.db_session, "start_at", advisor_id=advisor.id if advisor else None,
+                                      start=start, end=end, clock=get_clock(), exclude_id=editing)
+        if problems:
+            from app.i18n import translate
+
+            form.start_at.errors = [*form.start_at.errors, translate(problems["start_at"])]
             return False
         return True
+
+    def on_model_change(self, form, model, is_created):
+        from app.domain.confirmation import booking_end
+
+        super().on_model_change(form, model, is_created)
+        if not is_created and form.row_version.data and str(model.version) != str(form.row_version.data):
+            raise ValidationError(gettext("Someone else has just changed this booking. Reload it and repeat your "
+                                          "change."))
+        model.end_at = booking_end(model.start_at, [work.hours or Decimal("0") for work in model.works])
+        model.total = sum((work.price or Decimal("0") for work in model.works), Decimal("0"))
+        if not (model.phone or "").strip() and model.client is not None and model.client.main_phone:
+            model.phone = model.client.main_phone.display
+        if is_created:
+            model.status, model.confirmation_state, model.failed_attempts = "planned", "to_call", 0
 
 
 class WorkOrderLineInline(InlineFormAdmin):

@@ -116,6 +116,14 @@ def schedule_conflict(session: Session, advisor_id: int | None, start: datetime,
     return session.scalar(query.limit(1))
 
 
+def slot_problems(session: Session, field_name: str, *, advisor_id, start, end, clock: Clock,
+                  exclude_id=None) -> dict[str, Message]:
+    """Whether a visit fits: in the future, within working hours on a working day, the advisor free."""
+    calendar = working_calendar(session, around=start.date())
+    return _slot_problems(session, field_name, advisor_id=advisor_id, start=start, end=end, calendar=calendar,
+                          now=clock.now(), exclude_id=exclude_id)
+
+
 def _slot_problems(session: Session, field_name: str, *, advisor_id, start, end, calendar, now,
                    exclude_id=None) -> dict[str, Message]:
     if start <= now:
@@ -290,6 +298,23 @@ def _not_reached(session: Session, booking, *, regs, calendar, now, operator_id,
         _cancel(session, booking, reason, now=now)
         schedule(session, kind="confirmation_auto_cancel", target_id=booking.id, due_at=now, clock=clock,
                  key=f"auto_cancel:{booking.id}")
+
+
+# ----- the call script
+
+
+def call_script(booking, regs: Regulations, calendar: WorkingCalendar) -> dict[str, str]:
+    """The script texts of SPEC §3.3 with this booking's values filled in (admins edit them in settings)."""
+    from app.domain.templates import render_template_body
+
+    values = {
+        "client_name": booking.client.name, "visit_at": calendar.local(booking.start_at).strftime("%d.%m.%Y %H:%M"),
+        "advisor": (booking.advisor.full_name or booking.advisor.username) if booking.advisor else "",
+        "dealer_name": regs.dealer_name, "dealer_phone": regs.dealer_phone, "car": str(booking.car or ""),
+        "manager": "", "meeting_at": "",
+    }
+    return {name: render_template_body(getattr(regs, name), values) for name in
+            ("script_greeting", "script_purpose", "script_documents", "script_handover")}
 
 
 # ----- the desk list

@@ -38,22 +38,25 @@ def test_the_new_booking_form_comes_with_the_client_and_car(advisor, zubkov):
 
 def test_a_booking_is_created_in_the_dealers_zone_and_appears_on_the_timeline(advisor, zubkov, session):
     response = advisor.post("/admin/booking/new/", data={
-        "client": zubkov.id, "car": zubkov.cars[0].id, "start_at": "2026-11-24T10:00", "end_at": "2026-11-24T11:30",
-        "status": "planned", "note": ""})
-    assert response.status_code == 302
+        "client": zubkov.id, "car": zubkov.cars[0].id, "start_at": "2026-11-24T10:00", "note": "",
+        "works-0-name": "Диагностика", "works-0-hours": "1.5", "works-0-price": "1800"})
+    assert response.status_code == 302, body(response)[:3000]
     booking = session.scalar(select(Booking))
     assert booking.start_at.isoformat() == "2026-11-24T07:00:00+00:00"  # Europe/Moscow by default
+    assert booking.end_at.isoformat() == "2026-11-24T08:30:00+00:00" and booking.total == Decimal("1800.00")
+    assert booking.phone == "+7 908 494-44-34" and booking.confirmation_state == "to_call"
     assert booking.created_by_id is not None
     assert "timeline-booking" in body(advisor.get(f"/admin/clients/{zubkov.id}"))
 
 
-def test_end_before_start_and_a_stranger_car_are_refused_by_the_field(advisor, zubkov, session, clock):
+def test_a_stranger_car_and_a_night_visit_are_refused_by_the_field(advisor, zubkov, session, clock):
     other = f.client(session, clock, "Иванов Иван", cars=[{"make_model": "Kia Rio", "plate": "А777ВС77"}])
     response = advisor.post("/admin/booking/new/", data={
-        "client": zubkov.id, "car": other.cars[0].id, "start_at": "2026-11-24T10:00", "end_at": "2026-11-24T09:00",
-        "status": "planned"})
+        "client": zubkov.id, "car": other.cars[0].id, "start_at": "2026-11-24T10:00"})
     assert response.status_code == 200
     assert "Этот автомобиль принадлежит другому клиенту." in body(response)
+    night = advisor.post("/admin/booking/new/", data={"client": zubkov.id, "start_at": "2026-11-24T23:00"})
+    assert "рабочее время" in body(night) and 'value="2026-11-24T23:00"' in body(night)
     assert session.scalar(select(Booking)) is None
 
 

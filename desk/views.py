@@ -1,0 +1,217 @@
+"""Desk pages: the confirmation list, the booking card («Ремонты»), the confirmation call form, cancel, and
+the schedule. Thin: they parse the request, call app/services/desk.py and place errors by the fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin_views.base import StaffBaseView
+from app.clock import get_clock
+from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput, WorkLine
+from app.domain.errors import Conflict, DomainError, NotFound
+from app.domain.roles import Role
+from app.i18n import translate
+from app.models.user import Role as RoleRow
+from app.models.user import User
+from app.services import desk as service
+from app.services.catalogs import visible_rows
+from app.services.regulations import load_regulations
+from catalogs.models import CancellationReason, Work
+from desk.labels import OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
+from documents.models import Booking
+
+DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR})
+CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})
+MAX_ADDED_WORKS = 5
+
+
+def parse_local(value: str | None, calendar) -> datetime | None:
+    """A datetime-local input (`2026-11-24T10:00`) in the dealership's zone → aware UTC; None if empty/bad."""
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return calendar.at(naive.date(), naive.time()) if naive.tzinfo is None else naive
+
+
+def _decimal(value: str | None) -> Decimal:
+    try:
+        return Decimal((value or "0").replace(",", ".").strip() or "0")
+    except InvalidOperation:
+        return Decimal("-1")
+
+
+def field_messages(exc: DomainError) -> dict[str, str]:
+    messages = {name: translate(text) for name, text in exc.fields.items()}
+    return messages or {"_form": translate(exc.message, **exc.params)}
+
+
+class DeskView(StaffBaseView):
+    allowed_roles = DESK_ROLES
+
+    def _require_caller(self) -> None:
+        if not current_user.has_any_role(CALL_ROLES):
+            abort(403)
+
+    def _calendar(self):
+        return service.working_calendar(self.db_session, around=get_clock().now().date())
+
+    def _day(self, calendar) -> date:
+        raw = request.args.get("day")
+        if raw:
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                flash(gettext("Unknown date; showing the default day."), "warning")
+        regs = load_regulations(self.db_session)
+        today = calendar.local(get_clock().now()).date()
+        return service.horizon_day(today, regs, calendar)
+
+    # ----- the confirmation list
+
+    @expose("/")
+    def index(self):
+        calendar = self._calendar()
+        day = self._day(calendar)
+        bookings = service.desk_list(self.db_session, day, calendar=calendar)
+        return self.render("desk/list.html", day=day, bookings=bookings, previous=day - timedelta(days=1),
+                           following=day + timedelta(days=1), state_labels=STATE_LABELS,
+                           row_classes=STATE_ROW_CLASSES, now=get_clock().now())
+
+    # ----- the schedule
+
+    @expose("/schedule")
+    def schedule(self):
+        calendar = self._calendar()
+        raw = request.args.get("day")
+        day = calendar.local(get_clock().now()).date()
+        if raw:
+            try:
+                day = date.fromisoformat(raw)
+            except ValueError:
+                flash(gettext("Unknown date; showing the default day."), "warning")
+        start, end = calendar.day_bounds(day)
+        bookings = list(self.db_session.scalars(
+            select(Booking).where(Booking.start_at >= start, Booking.start_at < end).order_by(Booking.start_at)))
+        advisors = list(self.db_session.scalars(
+            select(User).join(User.roles).where(RoleRow.code == Role.SERVICE_ADVISOR, User.active.is_(True))
+            .order_by(User.full_name, User.username)))
+        columns = [(user, [b for b in bookings if b.advisor_id == user.id]) for user in advisors]
+        unassigned = [b for b in bookings if b.advisor_id not in {u.id for u in advisors}]
+        if unassigned:
+            columns.append((None, unassigned))
+        return self.render("desk/schedule.html", day=day, columns=columns, previous=day - timedelta(days=1),
+                           following=day + timedelta(days=1), state_labels=STATE_LABELS,
+                           row_classes=STATE_ROW_CLASSES, can_create=current_user.has_any_role(
+                               frozenset({*CALL_ROLES, Role.RECEPTION, Role.CALL_CENTER})))
+
+    # ----- the booking card and the call form
+
+    @expose("/booking/<int:booking_id>")
+    def card(self, booking_id: int):
+        return self._render_card(booking_id)
+
+    def _render_card(self, booking_id: int, *, errors=None, values=None, status=200, open_form: str = ""):
+        try:
+            booking = service.get_booking(self.db_session, booking_id)
+        except NotFound:
+            abort(404)
+        regs = load_regulations(self.db_session)
+        calendar = service.working_calendar(self.db_session, regs)
+        script = service.call_script(booking, regs, calendar)
+        return self.render(
+            "desk/card.html", booking=booking, script=script, booking_day=calendar.local(booking.start_at).date(), errors=errors or {}, values=values or {},
+            open_form=open_form, outcomes=OUTCOMES, outcome_labels=OUTCOME_LABELS, reasons=NOT_REACHED_REASONS,
+            reason_labels=REASON_LABELS, state_labels=STATE_LABELS, row_classes=STATE_ROW_CLASSES,
+            cancel_reasons=visible_rows(self.db_session, CancellationReason),
+            works=visible_rows(self.db_session, Work), max_added=MAX_ADDED_WORKS,
+            can_call=current_user.has_any_role(CALL_ROLES),
+        ), status
+
+    def _failed(self, booking_id: int, exc: DomainError, form_name: str):
+        self.db_session.rollback()
+        errors = field_messages(exc)
+        if isinstance(exc, Conflict | NotFound):
+            errors = {"_form": translate(exc.message, **exc.params)}
+        status = 409 if isinstance(exc, Conflict) else 400
+        return self._render_card(booking_id, errors=errors, values=request.form.to_dict(), status=status,
+                                 open_form=form_name)
+
+    @expose("/booking/<int:booking_id>/call", methods=("POST",))
+    def call(self, booking_id: int):
+        self._require_caller()
+        form = request.form
+        calendar = self._calendar()
+        added = []
+        for index in range(MAX_ADDED_WORKS):
+            name = form.get(f"added_works.{index}.name", "").strip()
+            work_id = form.get(f"added_works.{index}.work_id", type=int)
+            if not name and not work_id:
+                continue
+            work = self.db_session.get(Work, work_id) if work_id else None
+            added.append(WorkLine(
+                name=name or (work.name if work else ""), work_id=work.id if work else None,
+                hours=_decimal(form.get(f"added_works.{index}.hours")) if form.get(f"added_works.{index}.hours")
+                else (work.standard_hours or Decimal("0") if work else Decimal("0")),
+                price=_decimal(form.get(f"added_works.{index}.price")) if form.get(f"added_works.{index}.price")
+                else (work.price or Decimal("0") if work else Decimal("0")),
+            ))
+        call = CallInput(
+            outcome=form.get("outcome", ""), reason=form.get("reason", ""),
+            callback_at=parse_local(form.get("callback_at"), calendar),
+            new_start_at=parse_local(form.get("new_start_at"), calendar),
+            cancel_reason_id=form.get("cancel_reason_id", type=int), added_works=tuple(added),
+        )
+        try:
+            booking = service.record_call(self.db_session, booking_id, call,
+                                          expected_version=form.get("version", type=int),
+                                          operator_id=current_user.id, clock=get_clock(),
+                                          note=form.get("note", ""))
+        except DomainError as exc:
+            return self._failed(booking_id, exc, "call")
+        flash(gettext("Call recorded: %(state)s.", state=gettext(STATE_LABELS[booking.confirmation_state])),
+              "success")
+        target = date.fromisoformat(form["return_day"]) if form.get("return_day") else None
+        return redirect(url_for(".index", day=target.isoformat()) if target else url_for(".card",
+                                                                                          booking_id=booking_id))
+
+    @expose("/booking/<int:booking_id>/cancel", methods=("POST",))
+    def cancel(self, booking_id: int):
+        self._require_caller()
+        form = request.form
+        try:
+            service.cancel_booking(self.db_session, booking_id, form.get("reason_id", type=int),
+                                   expected_version=form.get("version", type=int), actor_id=current_user.id,
+                                   clock=get_clock(), note=form.get("note", ""))
+        except DomainError as exc:
+            return self._failed(booking_id, exc, "cancel")
+        flash(gettext("The booking is cancelled."), "success")
+        return redirect(url_for(".schedule"))
+
+    @expose("/booking/<int:booking_id>/move", methods=("POST",))
+    def move(self, booking_id: int):
+        self._require_caller()
+        form = request.form
+        try:
+            new_start = parse_local(form.get("start_at"), self._calendar())
+            if new_start is None:
+                from app.domain.errors import ValidationFailed
+                from app.domain.i18n import N_
+
+                raise ValidationFailed(N_("Enter the new visit time."),
+                                       fields={"start_at": N_("Enter the new visit time.")})
+            service.move_booking(self.db_session, booking_id, new_start, expected_version=form.get("version", type=int),
+                                 clock=get_clock(), field_name="start_at")
+        except DomainError as exc:
+            return self._failed(booking_id, exc, "move")
+        flash(gettext("The booking is moved."), "success")
+        return redirect(url_for(".card", booking_id=booking_id))
