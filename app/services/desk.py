@@ -10,6 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -175,9 +176,10 @@ def _check_version(booking, expected_version: int | None) -> None:
 
 
 def _commit(session: Session) -> None:
+    """A concurrent change shows as a stale version, or as a clash on a timer's idempotency key."""
     try:
         session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         session.rollback()
         raise Conflict(STALE_BOOKING) from None
 
@@ -244,6 +246,15 @@ def record_call(session: Session, booking_id: int, call: CallInput, *, expected_
     attempt = ConfirmationAttempt(at=now, operator_id=operator_id, outcome=call.outcome, reason=call.reason,
                                   callback_at=call.callback_at, new_start_at=call.new_start_at, note=note.strip(),
                                   state_after="")
+    with session.no_autoflush:  # one flush at the commit, where a concurrent change is detected (version)
+        _apply_call(session, booking, call, attempt, regs=regs, calendar=calendar, now=now, operator_id=operator_id,
+                    clock=clock)
+    _commit(session)
+    return booking
+
+
+def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, calendar, now, operator_id,
+                clock: Clock) -> None:
     if call.outcome == "not_reached":
         _not_reached(session, booking, regs=regs, calendar=calendar, now=now, operator_id=operator_id, clock=clock)
     elif call.outcome == "callback":
@@ -270,8 +281,6 @@ def record_call(session: Session, booking_id: int, call: CallInput, *, expected_
     attempt.state_after = booking.confirmation_state
     attempt.next_contact_at = booking.next_contact_at
     booking.attempts.append(attempt)
-    _commit(session)
-    return booking
 
 
 def _confirm(session: Session, booking) -> None:

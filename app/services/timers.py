@@ -84,6 +84,13 @@ def fire(session: Session, action_id: int, *, clock: Clock, dispatcher) -> str:
     """Run one timer if this call wins the claim: "done", "failed" (retried later), or "skipped"."""
     _load_handlers()
     if not claim(session, action_id, clock=clock):
+        early = session.scalar(select(ScheduledAction.due_at).where(
+            ScheduledAction.id == action_id, ScheduledAction.status == "pending"))
+        if early is not None and early > clock.now():
+            # fired before its time (a job enqueued by hand, a clock skew between machines): back to RQ
+            dispatcher.enqueue_at(rq_time(early), FIRE_JOB, action_id, job_id=f"timer-{action_id}-{rq_time(early):%s}")
+            log.info("timer %s: early, re-scheduled for %s", action_id, early.isoformat())
+            return "skipped"
         log.info("timer %s: not due, already claimed or finished", action_id)
         return "skipped"
     action = session.get(ScheduledAction, action_id)
@@ -168,6 +175,11 @@ def status(session: Session, *, clock: Clock) -> dict[str, Any]:
 # ----- enqueue after commit
 
 
+def rq_time(due_at: datetime) -> datetime:
+    """RQ's scheduler keeps whole seconds (it floors): round up, or a job could run before its timer is due."""
+    return due_at + timedelta(microseconds=(1_000_000 - due_at.microsecond) % 1_000_000)
+
+
 def _collect(session, _flush_context) -> None:
     pending = session.info.setdefault("timers_to_dispatch", [])
     pending.extend((obj.id, obj.due_at) for obj in session.new if isinstance(obj, ScheduledAction))
@@ -180,7 +192,7 @@ def _dispatch(session) -> None:
 
         dispatcher = get_dispatcher()
         for action_id, due_at in pending:
-            dispatcher.enqueue_at(due_at, FIRE_JOB, action_id, job_id=f"timer-{action_id}")
+            dispatcher.enqueue_at(rq_time(due_at), FIRE_JOB, action_id, job_id=f"timer-{action_id}")
 
 
 def _forget(session) -> None:
