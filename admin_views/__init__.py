@@ -44,6 +44,7 @@ def _add_client_views(admin: Admin, db) -> None:
 
 def init_admin(app: Flask) -> Admin:
     from admin_views.audit import AuditView
+    from admin_views.calendar import CalendarExceptionView
     from admin_views.home import HomeView
     from admin_views.outbox import OutboxView
     from admin_views.settings import RegulationsView
@@ -51,6 +52,7 @@ def init_admin(app: Flask) -> Admin:
     from app.extensions import db
     from app.models.audit import AuditEntry
     from app.models.outbox import OutboxMessage
+    from app.models.timers import CalendarException
     from app.models.user import User
     from catalogs import admin as catalog_admin
     from catalogs import models as cm
@@ -75,6 +77,8 @@ def init_admin(app: Flask) -> Admin:
         admin.add_view(view_class(model, db, name=CATALOG_TITLES[model.__tablename__], category=catalogs,
                                   endpoint=endpoint))
     admin.add_view(RegulationsView(name=_l("Regulation settings"), category=catalogs, endpoint="regulations"))
+    admin.add_view(CalendarExceptionView(CalendarException, db, name=_l("Working calendar exceptions"),
+                                         category=catalogs, endpoint="calendarexception"))
     _add_client_views(admin, db)
     administration = _l("Administration")
     admin.add_view(UserView(User, db, name=_l("Users"), category=administration, endpoint="user"))

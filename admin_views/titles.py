@@ -32,6 +32,8 @@ ENTITY_TITLES = {
     "repair_visit": _l("Repair visits"),
     "work_sheet": _l("Work sheets"),
     "parts_reservation": _l("Parts reservations"),
+    "booking_work": _l("Works"),
+    "calendar_exception": _l("Working calendar exceptions"),
 }
 # Fields of the clients and their documents, for the audit log.
 CLIENT_FIELD_LABELS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.domain.regulations import SCRIPT_FIELDS, Regulations
 from app.models.outbox import OutboxMessage
 from app.services.regulations import load_regulations, settings_version
 from catalogs import models as cm
@@ -16,6 +17,7 @@ VALID = {
     "call_continuation_window_hours": "24", "call_continuation_min_calls": "2",
     "repeat_appeal_lookback_days": "30", "traffic_escalation_minutes": "15", "no_show_grace_minutes": "30",
     "timezone": "Europe/Moscow", "dealer_name": "Автоцентр Север", "dealer_phone": "+7 495 000-00-00",
+    **{name: getattr(Regulations(), name) for name in SCRIPT_FIELDS},
 }
 
 
@@ -47,6 +49,7 @@ def test_a_valid_change_is_saved_and_audited(admin_client, session):
     ("working_weekdays", "1,9"),
     ("timezone", "Moscow"),
     ("retry_delay_minutes", ""),
+    ("script_greeting", "Здравствуйте, {client}!"),
 ])
 def test_bad_values_are_refused_by_the_field_and_kept(admin_client, session, field, value):
     response = admin_client.post("/admin/regulations/", data=_form(session, **{field: value}))

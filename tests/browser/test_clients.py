@@ -4,6 +4,7 @@ a new booking from the card."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +18,16 @@ def demo_clients(db_session):
     from seed.clients import install_demo_clients
 
     install_demo_clients(db_session, clock=SystemClock(), count=40)
+
+
+def next_tuesday() -> date:
+    """A Tuesday at least a week ahead (never a Russian public holiday in our data: checked below)."""
+    from app.domain.calendar import russian_holidays
+
+    day = date.today() + timedelta(days=7)  # noqa: DTZ011 - the live server runs on the real clock
+    while day.isoweekday() != 2 or day in russian_holidays([day.year]):
+        day += timedelta(days=1)
+    return day
 
 
 def search(page, **fields) -> None:
@@ -97,11 +108,11 @@ def test_timeline_register_a_contact_and_book_from_the_card(page, login, demo_cl
     with page.expect_navigation():
         page.get_by_role("link", name="Запись на ремонт").click()
     expect(page).to_have_url(re.compile(r"/admin/booking/new/"))
-    page.fill("#start_at", "2026-12-01T10:00")
-    page.fill("#end_at", "2026-12-01T11:30")
+    visit = next_tuesday()
+    page.fill("#start_at", f"{visit.isoformat()}T10:00")  # a working day, in working hours
     with page.expect_navigation():
         page.click("form.admin-form input[type=submit].btn-primary")
     expect(page.locator("#client-name")).to_have_text("Зубков Алексей")  # back on the card
-    expect(page.locator("#history .timeline-booking").first).to_contain_text("01.12.2026 10:00")
+    expect(page.locator("#history .timeline-booking").first).to_contain_text(f"{visit:%d.%m.%Y} 10:00")
     page.locator("#events").scroll_into_view_if_needed()
     screenshot(page, "client-card.png")
