@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from admin_views.base import StaffBaseView
 from app.clock import get_clock
-from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput, WorkLine
+from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import translate
@@ -153,18 +153,13 @@ class DeskView(StaffBaseView):
         calendar = self._calendar()
         added = []
         for index in range(MAX_ADDED_WORKS):
-            name = form.get(f"added_works.{index}.name", "").strip()
-            work_id = form.get(f"added_works.{index}.work_id", type=int)
-            if not name and not work_id:
-                continue
-            work = self.db_session.get(Work, work_id) if work_id else None
-            added.append(WorkLine(
-                name=name or (work.name if work else ""), work_id=work.id if work else None,
-                hours=_decimal(form.get(f"added_works.{index}.hours")) if form.get(f"added_works.{index}.hours")
-                else (work.standard_hours or Decimal("0") if work else Decimal("0")),
-                price=_decimal(form.get(f"added_works.{index}.price")) if form.get(f"added_works.{index}.price")
-                else (work.price or Decimal("0") if work else Decimal("0")),
-            ))
+            prefix = f"added_works.{index}."
+            name, work_id = form.get(prefix + "name", "").strip(), form.get(prefix + "work_id", type=int)
+            if name or work_id:
+                added.append(service.catalog_work_line(
+                    self.db_session, work_id=work_id, name=name,
+                    hours=_decimal(form[prefix + "hours"]) if form.get(prefix + "hours") else None,
+                    price=_decimal(form[prefix + "price"]) if form.get(prefix + "price") else None))
         call = CallInput(
             outcome=form.get("outcome", ""), reason=form.get("reason", ""),
             callback_at=parse_local(form.get("callback_at"), calendar),

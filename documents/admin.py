@@ -285,14 +285,13 @@ class BookingView(DocumentView):
         return True
 
     def on_model_change(self, form, model, is_created):
-        from app.domain.confirmation import booking_end
+        from app.services import desk
 
         super().on_model_change(form, model, is_created)
         if not is_created and form.row_version.data and str(model.version) != str(form.row_version.data):
             raise ValidationError(gettext("Someone else has just changed this booking. Reload it and repeat your "
                                           "change."))
-        model.end_at = booking_end(model.start_at, [work.hours or Decimal("0") for work in model.works])
-        model.total = sum((work.price or Decimal("0") for work in model.works), Decimal("0"))
+        desk.refresh_totals(model)
         if not (model.phone or "").strip() and model.client is not None and model.client.main_phone:
             model.phone = model.client.main_phone.display
         if is_created:

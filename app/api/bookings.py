@@ -114,8 +114,8 @@ def booking_json(booking) -> dict:
 
 
 def _lines(items) -> list[WorkLine]:
-    return [WorkLine(name=item["name"], hours=item["hours"], price=item["price"], work_id=item["work_id"])
-            for item in items]
+    return [desk.catalog_work_line(db.session, work_id=item["work_id"], name=item["name"], hours=item["hours"],
+                                   price=item["price"]) for item in items]
 
 
 @blp.route("/bookings", methods=["POST"])

@@ -33,7 +33,7 @@ from app.models.timers import CalendarException, ScheduledAction
 from app.services.notifications import notify
 from app.services.regulations import load_regulations
 from app.services.timers import cancel_pending, schedule, timer_handler
-from catalogs.models import CancellationReason
+from catalogs.models import CancellationReason, Work
 from clients.models import Car, Client
 from documents.models import Booking, BookingWork, ConfirmationAttempt
 
@@ -88,6 +88,23 @@ class BookingDraft:
     phone: str = ""
     note: str = ""
     works: list[WorkLine] = field(default_factory=list)
+
+
+def refresh_totals(booking) -> None:
+    """End and total follow the works; the start never moves (SPEC §3.3 «new wishes»)."""
+    booking.end_at = booking_end(booking.start_at, [work.hours or Decimal("0") for work in booking.works])
+    booking.total = sum((work.price or Decimal("0") for work in booking.works), Decimal("0"))
+
+
+def catalog_work_line(session: Session, *, work_id: int | None, name: str, hours: Decimal | None,
+                      price: Decimal | None) -> WorkLine:
+    """A work line; one picked from the works catalog takes its name, hours and price unless given."""
+    work = session.get(Work, work_id) if work_id else None
+    return WorkLine(
+        name=(name or "").strip() or (work.name if work else ""), work_id=work.id if work else None,
+        hours=hours if hours is not None else (work.standard_hours or Decimal("0") if work else Decimal("0")),
+        price=price if price is not None else (work.price or Decimal("0") if work else Decimal("0")),
+    )
 
 
 def get_booking(session: Session, booking_id: int) -> Booking:
@@ -158,11 +175,11 @@ def create_booking(session: Session, draft: BookingDraft, *, actor_id: int | Non
     main_phone = client.main_phone.display if client.main_phone else ""
     booking = Booking(client=client, car=car, advisor_id=draft.advisor_id, phone=draft.phone.strip() or main_phone,
                       start_at=draft.start_at, end_at=end, note=draft.note, created_at=clock.now(),
-                      created_by_id=actor_id, status="planned", confirmation_state="to_call", failed_attempts=0,
-                      total=sum((line.price for line in draft.works), Decimal("0")))
+                      created_by_id=actor_id, status="planned", confirmation_state="to_call", failed_attempts=0)
     for line in draft.works:
         booking.works.append(BookingWork(work_id=line.work_id, name=line.name.strip(), hours=line.hours,
                                          price=line.price))
+    refresh_totals(booking)
     session.add(booking)
     session.commit()
     return booking
@@ -265,8 +282,7 @@ def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, ca
         for line in call.added_works:
             booking.works.append(BookingWork(work_id=line.work_id, name=line.name.strip(), hours=line.hours,
                                              price=line.price, added_on_call=True))
-        booking.end_at = booking_end(booking.start_at, [work.hours for work in booking.works])
-        booking.total = sum((work.price for work in booking.works), Decimal("0"))
+        refresh_totals(booking)
         _confirm(session, booking)
     elif call.outcome == "reschedule":
         _move(session, booking, call.new_start_at, clock=clock, field_name="new_start_at",
