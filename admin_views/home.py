@@ -13,7 +13,7 @@ from app.domain.roles import ALL_ROLES, Role
 def _accessible_entries(admin):
     entries = []
     for view in admin._views:
-        if view is admin.index_view or not view.is_accessible():
+        if view is admin.index_view or not view.is_visible() or not view.is_accessible():
             continue
         entries.append({"name": view.name, "category": view.category, "url": view.url + "/"})
     return entries

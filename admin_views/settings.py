@@ -46,7 +46,10 @@ class RegulationsForm(FlaskForm):
     timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64)])
     dealer_name = StringField(_l("Dealership name (for messages)"), validators=[InputRequired(), Length(max=200)])
     dealer_phone = StringField(_l("Dealership phone (for messages)"), validators=[Length(max=50)])
-    script_greeting = TextAreaField(_l("Script: greeting"), validators=[InputRequired(), Length(max=2000)])
+    script_greeting = TextAreaField(
+        _l("Script: greeting"), validators=[InputRequired(), Length(max=2000)],
+        description=_l("Placeholders in every script text: {client_name}, {visit_at}, {car}, {advisor}, "
+                       "{dealer_name}, {dealer_phone}."))
     script_purpose = TextAreaField(_l("Script: purpose of the call, plans unchanged?"),
                                    validators=[InputRequired(), Length(max=2000)])
     script_documents = TextAreaField(_l("Script: documents to bring"), validators=[InputRequired(), Length(max=2000)])
@@ -61,7 +64,7 @@ class RegulationsForm(FlaskForm):
                                      "repeat_appeal_lookback_days", "traffic_escalation_minutes")),
         (_l("Leads"), ("no_show_grace_minutes",)),
         (_l("Dealership"), ("dealer_name", "dealer_phone")),
-        (_l("Visit confirmation call script ({client_name}, {visit_at}, {car}, {advisor}, {dealer_name})"),
+        (_l("Visit confirmation call script"),
          ("script_greeting", "script_purpose", "script_documents", "script_handover")),
     )
 

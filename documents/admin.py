@@ -235,7 +235,7 @@ class BookingView(DocumentView):
     column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "total", "status",
                    "confirmation_state")
     column_filters = (*day_filters(Booking.start_at, _l("Start")), "status", "confirmation_state")
-    form_columns = ("client", "car", "advisor", "phone", "start_at", "works", "note")
+    form_columns = ("client", "car", "advisor", "phone", "start_at", "works", "note", "row_version")
     form_overrides = {"start_at": LocalDateTimeField}
     form_extra_fields = {"row_version": HiddenField()}
     inline_models = (BookingWorkInline(BookingWork),)

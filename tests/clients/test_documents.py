@@ -88,3 +88,20 @@ def test_documents_cannot_be_deleted_and_supervisors_only_read(make_user, login,
     assert boss.get("/admin/workorder/").status_code == 200
     assert boss.get("/admin/workorder/new/").status_code == 403
     assert boss.post(f"/admin/workorder/edit/?id={order.id}", data={"state": "closed"}).status_code == 403
+
+
+def test_two_people_editing_one_booking_the_second_is_refused(advisor, zubkov, session, clock):
+    from tests.desk_factories import booking_for, msk
+
+    clock.set(msk(2026, 11, 23, 12, 0))
+    booking = booking_for(session, clock, msk(2026, 11, 24, 10, 0))
+    shown = booking.version
+    form = {"client": booking.client_id, "car": booking.car_id, "start_at": "2026-11-24T10:00",
+            "row_version": shown, "note": "первый",
+            "works-0-id": booking.works[0].id, "works-0-name": "ТО-1", "works-0-hours": "1.5", "works-0-price": "6500"}
+    first = advisor.post(f"/admin/booking/edit/?id={booking.id}", data=form)
+    assert first.status_code == 302
+    second = advisor.post(f"/admin/booking/edit/?id={booking.id}", data={**form, "note": "второй"})
+    assert "только что изменил другой пользователь" in body(second)
+    session.expire_all()
+    assert session.get(Booking, booking.id).note == "первый"
