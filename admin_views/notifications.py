@@ -8,11 +8,10 @@ from flask_login import current_user
 
 from admin_views.base import StaffBaseView
 from app.clock import get_clock
-from app.domain.i18n import Message
 from app.domain.roles import ALL_ROLES
-from app.services.notifications import mark_read, recent
+from app.services.notifications import mark_read, message_of, recent
 
-TARGET_ENDPOINTS = {"booking": ("desk.card", "booking_id")}
+TARGET_ENDPOINTS = {"booking": ("desk.card", "booking_id")}  # traffic gets its card with the reception panel
 
 
 def target_url(notification) -> str | None:
@@ -31,8 +30,7 @@ class NotificationsView(StaffBaseView):
     @expose("/")
     def index(self):
         items = recent(self.db_session, current_user.id, limit=100)
-        return self.render("admin/notifications.html", items=[(n, Message(n.text, n.params), target_url(n))
-                                                              for n in items])
+        return self.render("admin/notifications.html", items=[(n, message_of(n), target_url(n)) for n in items])
 
     @expose("/read", methods=("POST",))
     def read(self):

@@ -1,6 +1,6 @@
 """«Текущий звонок»: the phone of the user's latest unprocessed incoming call.
 
-Telephony (the incoming-traffic feature) registers a provider; with none registered there is no call.
+Telephony (traffic/hooks.py) registers a provider: the latest call addressed to or taken by the user.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ def current_call_provider(function: CurrentCallProvider) -> CurrentCallProvider:
 
 
 def current_call_phone(session: Session, user_id: int) -> str | None:
+    import traffic.hooks  # noqa: F401  (telephony registers its provider)
+
     for provider in PROVIDERS:
         phone = provider(session, user_id)
         if phone:

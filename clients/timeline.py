@@ -52,6 +52,7 @@ def client_timeline(session: Session, client_id: int, *, limit: int = 50, offset
 
 def _load_sources() -> None:
     import documents.timeline  # noqa: F401  (registers the document sources)
+    import traffic.hooks  # noqa: F401  (registers calls and visits)
 
 
 @timeline_source("event")

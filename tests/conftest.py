@@ -214,3 +214,24 @@ def chromium_path() -> str:
 
 def redact_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.fixture
+def token_for(app, make_user):
+    def issue(*roles, username=None):
+        user = make_user(*roles, username=username)
+        result = app.test_cli_runner().invoke(args=["api-tokens", "create", "--username", user.username])
+        assert result.exit_code == 0, result.output
+        return result.output.strip().splitlines()[-1]
+
+    return issue
+
+
+@pytest.fixture
+def api(app):
+    """api(method, url, token, json=...) → the response of the JSON API with that bearer token."""
+
+    def call(method, url, token, **kwargs):
+        return app.test_client().open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    return call

@@ -25,10 +25,11 @@ def init_api(app: Flask) -> Api:
     from app.api.clients import blp as clients_blp
     from app.api.me import blp as me_blp
     from app.api.notifications import blp as notifications_blp
+    from app.api.traffic import blp as traffic_blp
     from app.extensions import csrf
 
     api = DashboardApi(app)
-    for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp):
+    for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp, traffic_blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
         csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
     errors.init_app(app)

@@ -10,7 +10,7 @@ from app.api.blueprint import ApiBlueprint as Blueprint
 from app.domain.roles import ALL_ROLES
 from app.extensions import db
 from app.i18n import translate
-from app.services.notifications import recent
+from app.services.notifications import message_of, recent
 
 blp = Blueprint("api_notifications", __name__, description="Notifications")
 blp.url_prefix_suffix = "/notifications"
@@ -33,9 +33,7 @@ class NotificationListSchema(Schema):
 @blp.response(200, NotificationListSchema)
 def active():
     """Unread notifications, newest first."""
-    from app.domain.i18n import Message
-
     items = [n for n in recent(db.session, g.api_user.id, limit=100) if n.read_at is None]
-    return {"items": [{"id": n.id, "kind": n.kind, "text": translate(Message(n.text, n.params)),
+    return {"items": [{"id": n.id, "kind": n.kind, "text": translate(message_of(n)),
                        "target": {"type": n.target_type, "id": n.target_id} if n.target_type else None,
                        "created_at": n.created_at} for n in items]}

@@ -34,9 +34,34 @@ def notify(session: Session, user_ids: Iterable[int | None], *, kind: str, messa
 
 
 def _plain(params: dict) -> dict:
+    """JSON-safe parameters: nested messages and datetimes are tagged so `message_of` can rebuild them."""
     from datetime import datetime
 
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in params.items()}
+    def plain(value):
+        if isinstance(value, Message):
+            return {"msgid": value.text, "params": _plain(value.params)}
+        if isinstance(value, datetime):
+            return {"datetime": value.isoformat()}
+        return value
+
+    return {key: plain(value) for key, value in params.items()}
+
+
+def message_of(note: Notification) -> Message:
+    """The notification's text as a Message again (translated and zone-formatted where it is shown)."""
+    from datetime import datetime
+
+    def rebuild(params: dict) -> dict:
+        out = {}
+        for key, value in params.items():
+            if isinstance(value, dict) and "msgid" in value:
+                value = Message(value["msgid"], rebuild(value.get("params", {})))
+            elif isinstance(value, dict) and "datetime" in value:
+                value = datetime.fromisoformat(value["datetime"])
+            out[key] = value
+        return out
+
+    return Message(note.text, rebuild(note.params or {}))
 
 
 def unread_count(session: Session, user_id: int) -> int:

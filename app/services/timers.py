@@ -44,6 +44,7 @@ def timer_handler(kind: str) -> Callable[[Handler], Handler]:
 
 def _load_handlers() -> None:
     import app.services.desk  # noqa: F401  (confirmation-desk timers)
+    import app.services.traffic  # noqa: F401  (traffic escalation)
 
 
 def schedule(session: Session, *, kind: str, due_at: datetime, key: str, clock: Clock, target_id: int | None = None,

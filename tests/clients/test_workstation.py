@@ -179,11 +179,15 @@ def test_current_call_says_there_is_none(advisor_client):
     assert answer["phone"] is None and answer["message"]
 
 
-def test_current_call_uses_a_registered_provider(advisor_client, monkeypatch):
-    from clients import current_call
+def test_current_call_is_the_users_latest_unprocessed_call(advisor_client, session, clock, make_user):
+    from app.models.user import User
+    from app.services.traffic import register_call, take
 
-    monkeypatch.setattr(current_call, "PROVIDERS", [lambda session, user_id: "+79084944434"])
-    assert advisor_client.get("/admin/clients/current-call").get_json()["phone"] == "+79084944434"
+    advisor = session.scalar(select(User).where(User.username == "advisor"))
+    call, _ = register_call(session, call_id="pbx-1", caller="8 908 494-44-34", clock=clock)
+    assert advisor_client.get("/admin/clients/current-call").get_json()["phone"] is None  # not theirs yet
+    take(session, call.id, user_id=advisor.id, clock=clock)
+    assert advisor_client.get("/admin/clients/current-call").get_json()["phone"] == "8 908 494-44-34"
 
 
 def test_a_true_race_on_one_contact_has_one_winner(app, zubkov, session):

@@ -1,0 +1,215 @@
+"""Incoming traffic (SPEC §3.2, seed 001): register, notify until someone takes it, take (one winner),
+attach to a document or ignore with a reason, identify an unknown visitor later; the telephony webhook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.i18n import N_, Message
+from app.domain.normalise import phone_key
+from app.domain.roles import Role
+from app.models.audit import AuditEntry
+from app.models.timers import Notification, ScheduledAction
+from app.services.notifications import notify
+from app.services.regulations import load_regulations
+from app.services.timers import schedule, timer_handler
+from catalogs.models import ContactGoal, IgnoreReason
+from clients.models import Client, ClientContact
+from traffic.models import CHANNELS, DOCUMENT_TYPES, OPEN_STATUSES, Traffic
+
+
+@dataclass
+class TrafficDraft:
+    channel: str
+    goal_id: int | None
+    client_id: int | None = None
+    description: str = ""
+    phone: str = ""
+    car_id: int | None = None
+    responsible_id: int | None = None
+    note: str = ""
+    queue: bool = False  # a visitor who waits («В очередь»)
+
+
+def _fail(problems: dict[str, Message]) -> None:
+    if problems:
+        first = next(iter(problems.values()))
+        raise ValidationFailed(first.text, fields=problems, **first.params)
+
+
+def get_traffic(session: Session, traffic_id: int) -> Traffic:
+    row = session.get(Traffic, traffic_id)
+    if row is None:
+        raise NotFound(N_("This traffic record does not exist."))
+    return row
+
+
+def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clock: Clock) -> tuple[Traffic, list[int]]:
+    """Register a call or a walk-in; notify the chosen employee or every specialist of the goal."""
+    problems: dict[str, Message] = {}
+    if draft.channel not in CHANNELS:
+        problems["channel"] = Message(N_("Choose a call or a visit."))
+    goal = session.get(ContactGoal, draft.goal_id) if draft.goal_id else None
+    if goal is None or not goal.show_in_list:
+        problems["goal_id"] = Message(N_("Choose the goal of the contact."))
+    client = session.get(Client, draft.client_id) if draft.client_id else None
+    if draft.client_id and client is None:
+        problems["client_id"] = Message(N_("The client no longer exists."))
+    if client is None and not draft.description.strip():
+        problems["description"] = Message(N_("Pick the client or describe the visitor."))
+    _fail(problems)
+    now = clock.now()
+    row = Traffic(channel=draft.channel, goal=goal, client=client, description=draft.description.strip(),
+                  phone=draft.phone.strip(), phone_key=phone_key(draft.phone), car_id=draft.car_id,
+                  responsible_id=draft.responsible_id, note=draft.note.strip(),
+                  status="waiting" if draft.queue else "new", registered_at=now, registered_by_id=actor_id)
+    session.add(row)
+    session.flush()
+    recipients = [draft.responsible_id] if draft.responsible_id else [u.id for u in goal.specialists if u.active]
+    notify(session, recipients, kind="traffic", clock=clock, target=("traffic", row.id), key=f"traffic:{row.id}",
+           message=Message(N_("%(channel)s: %(goal)s — %(who)s"), {
+               "channel": Message(N_("Call") if row.channel == "call" else N_("Visitor")), "goal": goal.name,
+               "who": client.name if client else row.description}))
+    regs = load_regulations(session)
+    schedule(session, kind="traffic_escalation", target_id=row.id, clock=clock, key=f"escalate:{row.id}",
+             due_at=now + timedelta(minutes=regs.traffic_escalation_minutes))
+    session.commit()
+    return row, recipients
+
+
+def take(session: Session, traffic_id: int, *, user_id: int, clock: Clock) -> Traffic:
+    """«Взять в работу»: exactly one employee wins, even when several click at once (compare-and-set)."""
+    now = clock.now()
+    won = session.execute(
+        update(Traffic).where(Traffic.id == traffic_id, Traffic.status.in_(OPEN_STATUSES),
+                              Traffic.taken_by_id.is_(None))
+        .values(status="in_processing", taken_by_id=user_id, taken_at=now, version=Traffic.version + 1)
+        .execution_options(synchronize_session=False))
+    if won.rowcount != 1:
+        session.rollback()
+        row = get_traffic(session, traffic_id)
+        taker = row.taken_by
+        raise Conflict(N_("Already taken by %(user)s."), user=str(taker) if taker else "—")
+    session.add(AuditEntry(at=now, actor_id=user_id, entity="traffic", entity_id=traffic_id,
+                           entity_label=f"ТР-{traffic_id:06d}", action="update",
+                           changes={"status": ["new", "in_processing"], "taken_by_id": [None, user_id]}))
+    session.execute(update(Notification).where(Notification.target_type == "traffic",
+                                               Notification.target_id == traffic_id, Notification.read_at.is_(None))
+                    .values(read_at=now).execution_options(synchronize_session=False))
+    session.commit()
+    row = get_traffic(session, traffic_id)
+    session.refresh(row)
+    return row
+
+
+def _owned(session: Session, traffic_id: int, user_id: int) -> Traffic:
+    row = get_traffic(session, traffic_id)
+    if row.status != "in_processing":
+        raise Conflict(N_("Take the traffic first."))
+    if row.taken_by_id != user_id:
+        raise Conflict(N_("Already taken by %(user)s."), user=str(row.taken_by))
+    return row
+
+
+def attach(session: Session, traffic_id: int, *, document_type: str, document_id: int, user_id: int,
+           clock: Clock) -> Traffic:
+    """Attach to an existing document of the same client; the traffic becomes processed."""
+    from documents.models import Booking, RepairVisit, WorkOrder, WorkSheet
+
+    row = _owned(session, traffic_id, user_id)
+    models = {"work_sheet": WorkSheet, "pre_booking": Booking, "repair_visit": RepairVisit, "work_order": WorkOrder}
+    if document_type not in DOCUMENT_TYPES:
+        _fail({"document_type": Message(N_("Choose the kind of document."))})
+    document = session.get(models[document_type], document_id)
+    if document is None:
+        _fail({"document_id": Message(N_("The document does not exist."))})
+    if row.client_id is None:
+        row.client_id = document.client_id  # the unknown visitor is identified by their document
+    elif document.client_id != row.client_id:
+        _fail({"document_id": Message(N_("The document belongs to another client."))})
+    row.document_type, row.document_id = document_type, document_id
+    row.status, row.processed_at = "processed", clock.now()
+    session.commit()
+    return row
+
+
+def ignore(session: Session, traffic_id: int, *, reason_id: int | None, comment: str, user_id: int,
+           clock: Clock) -> Traffic:
+    row = _owned(session, traffic_id, user_id)
+    reason = session.get(IgnoreReason, reason_id) if reason_id else None
+    if reason is None:
+        _fail({"reason_id": Message(N_("Choose why the traffic is ignored."))})
+    if reason.requires_comment and not comment.strip():
+        _fail({"comment": Message(N_("This reason needs a comment."))})
+    row.ignore_reason, row.ignore_comment = reason, comment.strip()
+    row.status, row.processed_at = "ignored", clock.now()
+    session.commit()
+    return row
+
+
+def identify(session: Session, traffic_id: int, client_id: int) -> Traffic:
+    """Link a client to a visitor who did not introduce themselves."""
+    row = get_traffic(session, traffic_id)
+    client = session.get(Client, client_id)
+    if client is None:
+        _fail({"client_id": Message(N_("The client no longer exists."))})
+    row.client = client
+    session.commit()
+    return row
+
+
+def client_by_phone(session: Session, phone: str) -> Client | None:
+    """The one client whose contacts hold this number (none when unknown or ambiguous)."""
+    key = phone_key(phone)
+    if len(key) < 10:
+        return None
+    ids = list(session.scalars(select(ClientContact.client_id).where(
+        ClientContact.kind == "phone", ClientContact.value_key == key).distinct().limit(2)))
+    return session.get(Client, ids[0]) if len(ids) == 1 else None
+
+
+def register_call(session: Session, *, call_id: str, caller: str, line: str = "", started_at: datetime | None = None,
+                  recording_url: str = "", clock: Clock) -> tuple[Traffic, bool]:
+    """Telephony webhook: a call traffic record per `call_id` (idempotent). Returns (record, created)."""
+    existing = session.scalar(select(Traffic).where(Traffic.call_id == call_id))
+    if existing is not None:
+        if recording_url and not existing.recording_url:
+            existing.recording_url = recording_url  # PBXs often send the recording in a later request
+            session.commit()
+        return existing, False
+    client = client_by_phone(session, caller)
+    row = Traffic(channel="call", call_id=call_id, phone=caller.strip(), phone_key=phone_key(caller), client=client,
+                  line=line.strip(), recording_url=recording_url.strip(), status="new",
+                  registered_at=started_at or clock.now())
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same call_id arrived twice at once: the other request created it
+        return session.scalar(select(Traffic).where(Traffic.call_id == call_id)), False
+    return row, True
+
+
+@timer_handler("traffic_escalation")
+def _escalate(session: Session, action: ScheduledAction, clock: Clock) -> None:
+    """Untaken after the escalation delay: every supervisor is told."""
+    from app.models.user import Role as RoleRow
+    from app.models.user import User
+
+    row = session.get(Traffic, action.target_id)
+    if row is None or row.status not in OPEN_STATUSES:
+        return
+    supervisors = session.scalars(select(User.id).join(User.roles).where(
+        RoleRow.code == Role.SUPERVISOR, User.active.is_(True)))
+    notify(session, supervisors, kind="traffic_escalation", clock=clock, target=("traffic", row.id),
+           key=action.idempotency_key, message=Message(
+               N_("Nobody has taken %(number)s (%(goal)s) for %(minutes)s minutes."),
+               {"number": row.number, "goal": row.goal.name if row.goal else "—",
+                "minutes": int((clock.now() - row.registered_at).total_seconds() // 60)}))

@@ -1,0 +1,1 @@
+"""Incoming traffic (calls and walk-ins): registration, notify-until-claimed, processing, telephony."""

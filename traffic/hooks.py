@@ -1,0 +1,42 @@
+"""What traffic adds to the clients workstation: timeline items and «Текущий звонок»."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.i18n import N_, Message
+from clients.current_call import current_call_provider
+from clients.timeline import TimelineItem, timeline_source
+from traffic.models import Traffic
+
+STATUS_LABELS = {
+    "new": N_("New"),
+    "waiting": N_("Waiting"),
+    "in_processing": N_("In processing"),
+    "processed": N_("Processed"),
+    "ignored": N_("Ignored"),
+}
+
+
+@timeline_source("traffic")
+def _traffic(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
+    rows = session.execute(
+        select(Traffic.id, Traffic.registered_at, Traffic.channel, Traffic.status, Traffic.recording_url,
+               Traffic.phone)
+        .where(Traffic.client_id == client_id)
+        .order_by(Traffic.registered_at.desc(), Traffic.id.desc()).limit(limit))
+    return [TimelineItem(at, "traffic", Message(N_("%(channel)s %(number)s: %(status)s"), {
+        "channel": Message(N_("Incoming call") if channel == "call" else N_("Visit")),
+        "number": f"ТР-{id_:06d}", "status": Message(STATUS_LABELS[status])}),
+        details={"recording_url": recording, "phone": phone}) for id_, at, channel, status, recording, phone in rows]
+
+
+@current_call_provider
+def _latest_call(session: Session, user_id: int) -> str | None:
+    """The user's latest incoming call not processed yet: addressed to them, or taken by them."""
+    return session.scalar(
+        select(Traffic.phone).where(
+            Traffic.channel == "call", Traffic.status.in_(("new", "waiting", "in_processing")),
+            or_(Traffic.responsible_id == user_id, Traffic.taken_by_id == user_id), Traffic.phone != "")
+        .order_by(Traffic.registered_at.desc()).limit(1))
