@@ -26,11 +26,14 @@ def _add_client_views(admin: Admin, db) -> None:
     from desk.views import DeskView
     from documents import admin as document_admin
     from documents import models as dm
+    from traffic.admin import TrafficJournalView
+    from traffic.models import Traffic
 
     admin.add_view(ClientsView(name=_l("Clients and cars"), endpoint="clients", url="/admin/clients"))
     admin.add_view(DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk"))
     admin.add_view(NotificationsView(name=_l("Notifications"), endpoint="notifications",
                                      url="/admin/notifications"))
+    admin.add_view(TrafficJournalView(Traffic, db, name=_l("Incoming traffic journal"), endpoint="trafficjournal"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
         (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),

@@ -195,3 +195,20 @@ def test_api_webhook_register_take_and_journal(api, token_for, session, clock, g
     assert {i["id"] for i in page["items"] + rest["items"]} == {traffic_id, first.get_json()["traffic_id"]}
     taken = api("GET", "/api/v1/traffic?status=in_processing", reception).get_json()["items"]
     assert [i["id"] for i in taken] == [traffic_id] and taken[0]["wait_seconds"] == 0
+
+
+def test_journal_filters_times_and_a_formula_safe_export(session, clock, goal, reception, make_user, login):
+    row, _ = register(session, clock, goal, reception, description="=HYPERLINK(\"http://evil\")")
+    other, _ = register(session, clock, goal, reception, description="Другой")
+    clock.advance(minutes=2, seconds=5)
+    service.take(session, row.id, user_id=goal.specialists[0].id, clock=clock)
+    boss = login(make_user("supervisor"))
+    # filters by index: 0-2 the registration day, 3 channel, 4 status, 5 goal, 6 employee, 7 operator
+    page = boss.get("/admin/trafficjournal/?flt0_4=in_processing").get_data(as_text=True)
+    assert row.number in page and other.number not in page and "2:05" in page
+    by_goal = boss.get(f"/admin/trafficjournal/?flt0_5={goal.id}").get_data(as_text=True)
+    assert row.number in by_goal and other.number in by_goal
+    by_employee = boss.get(f"/admin/trafficjournal/?flt0_6={goal.specialists[0].id}").get_data(as_text=True)
+    assert row.number in by_employee and other.number not in by_employee
+    export = boss.get("/admin/trafficjournal/export/csv/").get_data(as_text=True)
+    assert "'=HYPERLINK" in export and "\n=HYPERLINK" not in export and ",=HYPERLINK" not in export

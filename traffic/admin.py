@@ -1,0 +1,101 @@
+"""«Журнал входящего трафика»: every call and visit with wait and processing times; filters; CSV/XLSX export."""
+
+from __future__ import annotations
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import JournalView
+from admin_views.filters import day_filters
+from app.domain.roles import Role
+from app.i18n import format_local
+from traffic.hooks import STATUS_LABELS
+from traffic.models import Traffic
+
+DOCUMENT_LABELS = {"work_sheet": _l("Work sheet"), "pre_booking": _l("Pre-booking"),
+                   "repair_visit": _l("Repair visit"), "work_order": _l("Work order")}
+
+
+class ChoiceFilter(FilterEqual):
+    """Options read from the database on each request (goals and users change; none at start-up)."""
+
+    def get_options(self, view):
+        from flask import has_app_context
+
+        return super().get_options(view) if has_app_context() else []
+
+
+def _goal_options():
+    from app.extensions import db
+    from app.services.catalogs import visible_rows
+    from catalogs.models import ContactGoal
+
+    return [(str(goal.id), goal.name) for goal in visible_rows(db.session, ContactGoal)]
+
+
+def _user_options():
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.user import User
+
+    return [(str(user.id), str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
+
+
+def minutes_between(start, end) -> str:
+    if not start or not end:
+        return ""
+    seconds = int((end - start).total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TrafficJournalView(JournalView):
+    allowed_roles = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.RECEPTION, Role.SERVICE_ADMIN, Role.CALL_CENTER,
+                               Role.SALES_MANAGER, Role.SERVICE_ADVISOR})
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    column_default_sort = ("registered_at", True)
+    column_list = ("number", "registered_at", "channel", "goal", "who", "phone", "registered_by", "taken_by",
+                   "status", "wait", "processing", "document")
+    column_export_list = column_list
+    column_labels = {
+        "number": _l("No."), "registered_at": _l("Registered"), "channel": _l("Channel"), "goal": _l("Goal"),
+        "who": _l("Client or visitor"), "phone": _l("Phone"), "registered_by": _l("Reception operator"),
+        "taken_by": _l("Employee"), "status": _l("Status"), "wait": _l("Wait, min:s"),
+        "processing": _l("Processing, min:s"), "document": _l("Document"),
+    }
+    column_filters = (
+        *day_filters(Traffic.registered_at, _l("Registered")),
+        FilterEqual(Traffic.channel, _l("Channel"), options=(("call", _l("Call")), ("visit", _l("Visit")))),
+        FilterEqual(Traffic.status, _l("Status"), options=tuple((code, _l(label))
+                                                               for code, label in STATUS_LABELS.items())),
+        ChoiceFilter(Traffic.goal_id, _l("Goal"), options=_goal_options),
+        ChoiceFilter(Traffic.taken_by_id, _l("Employee"), options=_user_options),
+        ChoiceFilter(Traffic.registered_by_id, _l("Reception operator"), options=_user_options),
+    )
+    column_formatters = {
+        "number": lambda v, c, m, n: m.number,
+        "registered_at": lambda v, c, m, n: format_local(m.registered_at),
+        "channel": lambda v, c, m, n: gettext("Call") if m.channel == "call" else gettext("Visit"),
+        "goal": lambda v, c, m, n: m.goal.name if m.goal else "",
+        "who": lambda v, c, m, n: m.client.name if m.client else m.description,
+        "registered_by": lambda v, c, m, n: str(m.registered_by or ""),
+        "taken_by": lambda v, c, m, n: str(m.taken_by or ""),
+        "status": lambda v, c, m, n: gettext(STATUS_LABELS[m.status]),
+        "wait": lambda v, c, m, n: minutes_between(m.registered_at, m.taken_at),
+        "processing": lambda v, c, m, n: minutes_between(m.taken_at, m.processed_at),
+        "document": lambda v, c, m, n: (f"{DOCUMENT_LABELS[m.document_type]} №{m.document_id}"
+                                        if m.document_type else (m.ignore_reason.name if m.ignore_reason else "")),
+    }
+    column_formatters_export = column_formatters
+
+    def _handle_view(self, name, **kwargs):
+        self._refresh_filters_cache()  # the goal and user choices of the filters, fresh
+        return super()._handle_view(name, **kwargs)
+
+    def get_query(self):
+        return super().get_query().options(
+            joinedload(Traffic.goal), joinedload(Traffic.client), joinedload(Traffic.registered_by),
+            joinedload(Traffic.taken_by), joinedload(Traffic.ignore_reason))
