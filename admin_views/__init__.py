@@ -20,6 +20,19 @@ def _unread_count() -> int:
     return unread_count(db.session, current_user.id) if current_user.is_authenticated else 0
 
 
+def _newest_notification_id() -> int:
+    """The live poll shows only notifications newer than the page."""
+    from flask_login import current_user
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models.timers import Notification
+
+    if not current_user.is_authenticated:
+        return 0
+    return db.session.scalar(select(func.max(Notification.id)).where(Notification.user_id == current_user.id)) or 0
+
+
 def _add_client_views(admin: Admin, db) -> None:
     from admin_views.notifications import NotificationsView
     from clients.views import ClientsView
@@ -28,11 +41,13 @@ def _add_client_views(admin: Admin, db) -> None:
     from documents import models as dm
     from traffic.admin import TrafficJournalView
     from traffic.models import Traffic
+    from traffic.views import TrafficView
 
     admin.add_view(ClientsView(name=_l("Clients and cars"), endpoint="clients", url="/admin/clients"))
     admin.add_view(DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk"))
     admin.add_view(NotificationsView(name=_l("Notifications"), endpoint="notifications",
                                      url="/admin/notifications"))
+    admin.add_view(TrafficView(name=_l("Incoming traffic"), endpoint="traffic", url="/admin/traffic"))
     admin.add_view(TrafficJournalView(Traffic, db, name=_l("Incoming traffic journal"), endpoint="trafficjournal"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
@@ -94,6 +109,7 @@ def init_admin(app: Flask) -> Admin:
 
     @app.context_processor
     def _catalog_titles():
-        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes, "unread_count": _unread_count}
+        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes, "unread_count": _unread_count,
+                "newest_notification_id": _newest_notification_id}
 
     return admin

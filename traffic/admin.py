@@ -18,13 +18,19 @@ DOCUMENT_LABELS = {"work_sheet": _l("Work sheet"), "pre_booking": _l("Pre-bookin
                    "repair_visit": _l("Repair visit"), "work_order": _l("Work order")}
 
 
-class ChoiceFilter(FilterEqual):
-    """Options read from the database on each request (goals and users change; none at start-up)."""
+class IdChoiceFilter(FilterEqual):
+    """A choice of rows (goals, users) read on each request; the value is their integer id."""
 
     def get_options(self, view):
         from flask import has_app_context
 
         return super().get_options(view) if has_app_context() else []
+
+    def validate(self, value) -> bool:
+        return str(value).isdigit()
+
+    def clean(self, value) -> int:
+        return int(value)
 
 
 def _goal_options():
@@ -71,9 +77,9 @@ class TrafficJournalView(JournalView):
         FilterEqual(Traffic.channel, _l("Channel"), options=(("call", _l("Call")), ("visit", _l("Visit")))),
         FilterEqual(Traffic.status, _l("Status"), options=tuple((code, _l(label))
                                                                for code, label in STATUS_LABELS.items())),
-        ChoiceFilter(Traffic.goal_id, _l("Goal"), options=_goal_options),
-        ChoiceFilter(Traffic.taken_by_id, _l("Employee"), options=_user_options),
-        ChoiceFilter(Traffic.registered_by_id, _l("Reception operator"), options=_user_options),
+        IdChoiceFilter(Traffic.goal_id, _l("Goal"), options=_goal_options),
+        IdChoiceFilter(Traffic.taken_by_id, _l("Employee"), options=_user_options),
+        IdChoiceFilter(Traffic.registered_by_id, _l("Reception operator"), options=_user_options),
     )
     column_formatters = {
         "number": lambda v, c, m, n: m.number,

@@ -154,6 +154,19 @@ def ignore(session: Session, traffic_id: int, *, reason_id: int | None, comment:
     return row
 
 
+def client_documents(session: Session, client_id: int, *, per_kind: int = 10) -> list[tuple[str, object]]:
+    """The client's recent documents a traffic record can be attached to: (document type, document)."""
+    from documents.models import Booking, RepairVisit, WorkOrder, WorkSheet
+
+    found = []
+    for kind, model in (("work_sheet", WorkSheet), ("pre_booking", Booking), ("repair_visit", RepairVisit),
+                        ("work_order", WorkOrder)):
+        rows = session.scalars(select(model).where(model.client_id == client_id).order_by(model.id.desc())
+                               .limit(per_kind))
+        found.extend((kind, row) for row in rows)
+    return found
+
+
 def identify(session: Session, traffic_id: int, client_id: int) -> Traffic:
     """Link a client to a visitor who did not introduce themselves."""
     row = get_traffic(session, traffic_id)

@@ -33,6 +33,8 @@ def allowed_roles(endpoint: str, methods=frozenset({"GET"})) -> set[str] | None:
     view = endpoint.split(".")[0]
     if endpoint in MATRIX["api"]:
         listed = MATRIX["api"][endpoint]
+    elif endpoint in MATRIX["endpoints"]:
+        listed = MATRIX["endpoints"][endpoint]
     elif view in MATRIX["writes"] and is_write(endpoint, methods):
         listed = MATRIX["writes"][view]
     else:

@@ -212,3 +212,24 @@ def test_journal_filters_times_and_a_formula_safe_export(session, clock, goal, r
     assert row.number in by_employee and other.number not in by_employee
     export = boss.get("/admin/trafficjournal/export/csv/").get_data(as_text=True)
     assert "'=HYPERLINK" in export and "\n=HYPERLINK" not in export and ",=HYPERLINK" not in export
+
+
+def test_reception_panel_and_card_through_the_test_client(session, clock, goal, login, make_user):
+    client = f.client(session, clock, "Зубков Алексей", phones=["+7 (908) 4944434"])
+    reception = login(make_user("reception"))
+    refused = reception.post("/admin/traffic/register", data={"channel": "call", "goal_id": goal.id, "note": "x"})
+    assert refused.status_code == 400 and 'value="x"' in refused.get_data(as_text=True)
+    assert reception.get("/admin/traffic/clients?q=4434").get_json()["items"][0]["id"] == client.id
+    done = reception.post("/admin/traffic/register", data={"channel": "call", "goal_id": goal.id,
+                                                           "client_id": client.id, "action": "transfer"})
+    assert done.status_code == 302
+    row = session.scalar(select(Traffic))
+    manager = login(goal.specialists[0])
+    assert manager.get("/admin/traffic/poll").get_json()["unread"] == 1
+    assert reception.post(f"/admin/traffic/{row.id}/take").status_code == 403  # reception registers, not takes
+    assert manager.post(f"/admin/traffic/{row.id}/take").status_code == 302
+    card = manager.get(f"/admin/traffic/{row.id}").get_data(as_text=True)
+    assert "attach-form" in card and "/admin/worksheet/new/" in card
+    assert manager.get("/admin/traffic/poll").get_json()["unread"] == 0
+    other = login(goal.specialists[1])
+    assert other.post(f"/admin/traffic/{row.id}/take").status_code == 409

@@ -1,0 +1,183 @@
+"""«Входящий трафик»: the reception panel (register calls and walk-ins), the specialist's inbox (take, attach,
+ignore, identify) and the traffic card. A small poll endpoint feeds the navbar badge and the lists."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin_views.base import StaffBaseView
+from app.clock import get_clock
+from app.domain.errors import Conflict, DomainError, NotFound
+from app.domain.roles import ALL_ROLES, Role
+from app.i18n import translate
+from app.models.timers import Notification
+from app.models.user import User
+from app.services import traffic as service
+from app.services.catalogs import visible_rows
+from app.services.notifications import message_of, unread_count
+from catalogs.models import ContactGoal, IgnoreReason
+from clients.search import KeyMatcher, client_needles, phone_needles
+from traffic.hooks import STATUS_LABELS
+from traffic.models import OPEN_STATUSES, Traffic
+
+REGISTER_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.CALL_CENTER, Role.SERVICE_ADMIN})
+PROCESS_ROLES = frozenset({Role.ADMIN, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN,
+                           Role.CALL_CENTER})
+OPEN_LIST_LIMIT = 100
+DOCUMENT_ENDPOINTS = {"work_sheet": "worksheet", "pre_booking": "booking", "repair_visit": "repairvisit",
+                      "work_order": "workorder"}
+
+
+def field_messages(exc: DomainError) -> dict[str, str]:
+    messages = {name: translate(text) for name, text in exc.fields.items()}
+    return messages or {"_form": translate(exc.message, **exc.params)}
+
+
+class TrafficView(StaffBaseView):
+    allowed_roles = ALL_ROLES
+
+    def _require(self, roles) -> None:
+        if not current_user.has_any_role(roles):
+            abort(403)
+
+    # ----- the panel
+
+    @expose("/")
+    def index(self):
+        return self._render_panel()
+
+    def _render_panel(self, *, errors=None, values=None, status=200):
+        session = self.db_session
+        open_rows = list(session.scalars(select(Traffic).where(Traffic.status.in_(OPEN_STATUSES))
+                                         .order_by(Traffic.registered_at).limit(OPEN_LIST_LIMIT)))
+        mine = list(session.scalars(select(Traffic).where(Traffic.status == "in_processing",
+                                                          Traffic.taken_by_id == current_user.id)
+                                    .order_by(Traffic.taken_at.desc()).limit(OPEN_LIST_LIMIT)))
+        addressed = set(session.scalars(select(Notification.target_id).where(
+            Notification.user_id == current_user.id, Notification.target_type == "traffic",
+            Notification.read_at.is_(None))))
+        staff = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
+        return self.render(
+            "traffic/panel.html", open_rows=open_rows, mine=mine, addressed=addressed, now=get_clock().now(),
+            goals=visible_rows(session, ContactGoal), staff=staff, errors=errors or {}, values=values or {},
+            status_labels=STATUS_LABELS, can_register=current_user.has_any_role(REGISTER_ROLES),
+            can_process=current_user.has_any_role(PROCESS_ROLES),
+        ), status
+
+    @expose("/register", methods=("POST",))
+    def register(self):
+        self._require(REGISTER_ROLES)
+        form = request.form
+        draft = service.TrafficDraft(
+            channel=form.get("channel", ""), goal_id=form.get("goal_id", type=int),
+            client_id=form.get("client_id", type=int), description=form.get("description", ""),
+            phone=form.get("phone", ""), responsible_id=form.get("responsible_id", type=int),
+            note=form.get("note", ""), queue=form.get("action") == "queue")
+        if draft.queue:
+            draft.channel = "visit"
+        try:
+            row, notified = service.register(self.db_session, draft, actor_id=current_user.id, clock=get_clock())
+        except DomainError as exc:
+            self.db_session.rollback()
+            return self._render_panel(errors=field_messages(exc), values=form.to_dict(), status=400)
+        flash(gettext("%(number)s registered; notified: %(count)s.", number=row.number, count=len(notified)),
+              "success")
+        return redirect(url_for(".index"))
+
+    @expose("/clients")
+    def clients(self):
+        """Search-as-you-type for the reception form: name, card or phone."""
+        from clients.models import Client, ClientContact
+
+        term = (request.args.get("q") or "").strip()[:100]
+        if len(term) < 2:
+            return jsonify(items=[])
+        matcher = KeyMatcher(self.db_session)
+        kind, needles = phone_needles(term)
+        if kind == "phone" and sum(ch.isdigit() for ch in term) >= 3:
+            where = matcher.client_in(select(ClientContact.client_id).where(
+                matcher.contains(ClientContact, {"value_key": needles})))
+        else:
+            where = matcher.contains(Client, client_needles(term))
+        rows = self.db_session.scalars(select(Client).where(where).order_by(Client.name_key, Client.id).limit(15))
+        return jsonify(items=[{"id": c.id, "label": f"{c.name} ({c.main_phone.display})" if c.main_phone else c.name,
+                               "phone": c.main_phone.display if c.main_phone else ""} for c in rows])
+
+    @expose("/poll")
+    def poll(self):
+        """For the navbar badge and the panel: unread notifications and the newest one."""
+        newest = self.db_session.scalar(select(Notification).where(
+            Notification.user_id == current_user.id, Notification.read_at.is_(None)).order_by(Notification.id.desc())
+            .limit(1))
+        return jsonify(unread=unread_count(self.db_session, current_user.id),
+                       newest={"id": newest.id, "text": translate(message_of(newest)),
+                               "url": url_for(".card", traffic_id=newest.target_id)
+                               if newest.target_type == "traffic" else url_for("notifications.index")}
+                       if newest else None)
+
+    # ----- the traffic card and processing
+
+    @expose("/<int:traffic_id>")
+    def card(self, traffic_id: int):
+        return self._render_card(traffic_id)
+
+    def _render_card(self, traffic_id: int, *, errors=None, values=None, status=200):
+        try:
+            row = service.get_traffic(self.db_session, traffic_id)
+        except NotFound:
+            abort(404)
+        documents = service.client_documents(self.db_session, row.client_id) if row.client_id else []
+        create_links = []
+        if row.client_id:
+            back = url_for(".card", traffic_id=traffic_id)
+            for kind, endpoint in DOCUMENT_ENDPOINTS.items():
+                view = next((v for v in self.admin._views if v.endpoint == endpoint), None)
+                if view is not None and view.is_accessible() and getattr(view, "can_create", False):
+                    create_links.append((kind, url_for(f"{endpoint}.create_view", client_id=row.client_id, url=back),
+                                         row.goal is not None and row.goal.document_kind == kind))
+        return self.render(
+            "traffic/card.html", row=row, documents=documents, create_links=create_links, errors=errors or {},
+            values=values or {}, reasons=visible_rows(self.db_session, IgnoreReason), status_labels=STATUS_LABELS,
+            can_process=current_user.has_any_role(PROCESS_ROLES), now=get_clock().now(),
+        ), status
+
+    def _act(self, traffic_id: int, action, success: str):
+        self._require(PROCESS_ROLES)
+        try:
+            action()
+        except DomainError as exc:
+            self.db_session.rollback()
+            errors = {"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound) \
+                else field_messages(exc)
+            return self._render_card(traffic_id, errors=errors, values=request.form.to_dict(),
+                                     status=409 if isinstance(exc, Conflict) else 400)
+        flash(success, "success")
+        return redirect(url_for(".card", traffic_id=traffic_id))
+
+    @expose("/<int:traffic_id>/take", methods=("POST",))
+    def take(self, traffic_id: int):
+        return self._act(traffic_id, lambda: service.take(self.db_session, traffic_id, user_id=current_user.id,
+                                                           clock=get_clock()), gettext("Taken."))
+
+    @expose("/<int:traffic_id>/attach", methods=("POST",))
+    def attach(self, traffic_id: int):
+        kind, _, number = (request.form.get("document") or "").partition(":")
+        return self._act(traffic_id, lambda: service.attach(
+            self.db_session, traffic_id, document_type=kind, document_id=int(number) if number.isdigit() else 0,
+            user_id=current_user.id, clock=get_clock()), gettext("Attached to the document."))
+
+    @expose("/<int:traffic_id>/ignore", methods=("POST",))
+    def ignore(self, traffic_id: int):
+        return self._act(traffic_id, lambda: service.ignore(
+            self.db_session, traffic_id, reason_id=request.form.get("reason_id", type=int),
+            comment=request.form.get("comment", ""), user_id=current_user.id, clock=get_clock()),
+            gettext("Ignored."))
+
+    @expose("/<int:traffic_id>/identify", methods=("POST",))
+    def identify(self, traffic_id: int):
+        return self._act(traffic_id, lambda: service.identify(
+            self.db_session, traffic_id, request.form.get("client_id", type=int) or 0), gettext("Client linked."))
