@@ -46,6 +46,12 @@ def domain_error_message(exc: DomainError) -> str:
     return translate(exc.message, **exc.params)
 
 
+def field_messages(exc: DomainError) -> dict[str, str]:
+    """A domain error as translated messages by field (`_form` when it names no field)."""
+    messages = {name: translate(text) for name, text in exc.fields.items()}
+    return messages or {"_form": translate(exc.message, **exc.params)}
+
+
 def neutralise_formula(value):
     """CSV/XLSX cells starting with = + - @ would run as formulas in Excel; prefix them."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView
+from admin_views.base import StaffBaseView, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
@@ -59,10 +59,6 @@ def today_bounds(now: datetime, zone) -> tuple[datetime, datetime]:
     end = datetime.combine(local + timedelta(days=1), time(0), tzinfo=zone)
     return start, end
 
-
-def field_messages(exc: DomainError) -> dict[str, str]:
-    messages = {name: translate(text) for name, text in exc.fields.items()}
-    return messages or {"_form": translate(exc.message, **exc.params)}
 
 
 def _int_or_none(value) -> int | None:

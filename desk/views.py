@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView
+from admin_views.base import StaffBaseView, field_messages
 from app.clock import get_clock
 from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput
 from app.domain.errors import Conflict, DomainError, NotFound
@@ -49,10 +49,6 @@ def _decimal(value: str | None) -> Decimal:
     except InvalidOperation:
         return Decimal("-1")
 
-
-def field_messages(exc: DomainError) -> dict[str, str]:
-    messages = {name: translate(text) for name, text in exc.fields.items()}
-    return messages or {"_form": translate(exc.message, **exc.params)}
 
 
 class DeskView(StaffBaseView):

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView
+from admin_views.base import StaffBaseView, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import ALL_ROLES, Role
@@ -31,10 +31,6 @@ OPEN_LIST_LIMIT = 100
 DOCUMENT_ENDPOINTS = {"work_sheet": "worksheet", "pre_booking": "booking", "repair_visit": "repairvisit",
                       "work_order": "workorder"}
 
-
-def field_messages(exc: DomainError) -> dict[str, str]:
-    messages = {name: translate(text) for name, text in exc.fields.items()}
-    return messages or {"_form": translate(exc.message, **exc.params)}
 
 
 class TrafficView(StaffBaseView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -39,3 +40,10 @@ class Conflict(DomainError):
 class NotFound(DomainError):
     code = "not_found"
     http_status = 404
+
+
+def fail_on(problems: Mapping[str, Any]) -> None:
+    """Raise ValidationFailed carrying every field's problem (the first one is the summary)."""
+    if problems:
+        first = next(iter(problems.values()))
+        raise ValidationFailed(first.text, fields=dict(problems), **first.params)

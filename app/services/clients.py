@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import Clock
 from app.domain.clients import car_problems, client_problems, contact_problem
-from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.errors import Conflict, NotFound, ValidationFailed, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.normalise import contact_key
 from clients.models import EVENT_KINDS, Car, Client, ClientContact, ClientEvent
@@ -39,11 +39,6 @@ class ClientDraft:
     cars: list[CarDraft] = field(default_factory=list)
 
 
-def _fail(problems: dict[str, Message]) -> None:
-    if problems:
-        first = next(iter(problems.values()))
-        raise ValidationFailed(first.text, fields=problems, **first.params)
-
 
 def draft_problems(draft: ClientDraft, *, this_year: int) -> dict[str, Message]:
     """Every problem of a new client, keyed by field (`phones.0`, `cars.1.vin`, …)."""
@@ -62,7 +57,7 @@ def draft_problems(draft: ClientDraft, *, this_year: int) -> dict[str, Message]:
 
 def create_client(session: Session, draft: ClientDraft, *, actor_id: int | None, clock: Clock) -> Client:
     now = clock.now()
-    _fail(draft_problems(draft, this_year=now.year))
+    fail_on(draft_problems(draft, this_year=now.year))
     client = Client(name=draft.name.strip(), kind=draft.kind, inn=draft.inn.strip(),
                     discount_card=draft.discount_card.strip(), note=draft.note, manager_id=draft.manager_id,
                     created_at=now, created_by_id=actor_id)
@@ -88,7 +83,7 @@ def get_client(session: Session, client_id: int) -> Client:
 def update_client(session: Session, client_id: int, *, expected_version: int, name: str, kind: str, inn: str,
                   discount_card: str, note: str, manager_id: int | None) -> Client:
     client = get_client(session, client_id)
-    _fail(client_problems(name=name, kind=kind, inn=inn))
+    fail_on(client_problems(name=name, kind=kind, inn=inn))
     if client.version != expected_version:
         raise Conflict(N_("Someone else has just changed this client. Reload the card and repeat your change."))
     client.name, client.kind, client.inn = name.strip(), kind, inn.strip()
@@ -167,7 +162,7 @@ def delete_contact(session: Session, contact_id: int) -> None:
 
 def add_car(session: Session, client_id: int, draft: CarDraft, *, clock: Clock) -> Car:
     client = get_client(session, client_id)
-    _fail(car_problems(make_model=draft.make_model, vin=draft.vin, plate=draft.plate, year=draft.year,
+    fail_on(car_problems(make_model=draft.make_model, vin=draft.vin, plate=draft.plate, year=draft.year,
                        this_year=clock.now().year))
     car = Car(client=client, make_model=draft.make_model.strip(), vin=draft.vin.strip(), plate=draft.plate.strip(),
               year=draft.year, created_at=clock.now())
@@ -185,7 +180,7 @@ def register_event(session: Session, client_id: int, *, kind: str, summary: str,
         problems["kind"] = Message(N_("Choose how the client got in touch."))
     if not summary.strip():
         problems["summary"] = Message(N_("Describe the contact in a few words."))
-    _fail(problems)
+    fail_on(problems)
     now = clock.now()
     event = ClientEvent(client_id=client_id, kind=kind, summary=summary.strip(), at=now, author_id=actor_id,
                         responsible_id=responsible_id, status="done" if done else "new",

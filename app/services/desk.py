@@ -25,7 +25,7 @@ from app.domain.confirmation import (
     call_problems,
     work_line_problems,
 )
-from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.errors import Conflict, NotFound, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.regulations import Regulations
 from app.domain.roles import Role
@@ -115,11 +115,6 @@ def get_booking(session: Session, booking_id: int) -> Booking:
     return booking
 
 
-def _fail(problems: dict[str, Message]) -> None:
-    if problems:
-        first = next(iter(problems.values()))
-        raise ValidationFailed(first.text, fields=problems, **first.params)
-
 
 def schedule_conflict(session: Session, advisor_id: int | None, start: datetime, end: datetime,
                       exclude_id: int | None = None):
@@ -171,7 +166,7 @@ def create_booking(session: Session, draft: BookingDraft, *, actor_id: int | Non
     problems.update(_slot_problems(session, "start_at", advisor_id=draft.advisor_id, start=draft.start_at, end=end,
                                    calendar=working_calendar(session, regs, around=draft.start_at.date()),
                                    now=clock.now()))
-    _fail(problems)
+    fail_on(problems)
     main_phone = client.main_phone.display if client.main_phone else ""
     booking = Booking(client=client, car=car, advisor_id=draft.advisor_id, phone=draft.phone.strip() or main_phone,
                       start_at=draft.start_at, end_at=end, note=draft.note, created_at=clock.now(),
@@ -218,7 +213,7 @@ def cancel_booking(session: Session, booking_id: int, reason_id: int | None, *, 
     _check_version(booking, expected_version)
     reason = session.get(CancellationReason, reason_id) if reason_id else None
     if reason is None:
-        _fail({"reason_id": Message(N_("Choose the cancellation reason."))})
+        fail_on({"reason_id": Message(N_("Choose the cancellation reason."))})
     now = clock.now()
     _cancel(session, booking, reason, now=now)
     booking.attempts.append(ConfirmationAttempt(at=now, operator_id=actor_id, outcome="cancel",
@@ -241,7 +236,7 @@ def move_booking(session: Session, booking_id: int, new_start: datetime, *, expe
 def _move(session: Session, booking, new_start: datetime, *, clock: Clock, field_name: str, advisor_id) -> None:
     end = new_start + (booking.end_at - booking.start_at)
     regs = load_regulations(session)
-    _fail(_slot_problems(session, field_name, advisor_id=advisor_id, start=new_start, end=end,
+    fail_on(_slot_problems(session, field_name, advisor_id=advisor_id, start=new_start, end=end,
                          calendar=working_calendar(session, regs, around=new_start.date()), now=clock.now(),
                          exclude_id=booking.id))
     booking.start_at, booking.end_at, booking.advisor_id = new_start, end, advisor_id
@@ -259,7 +254,7 @@ def record_call(session: Session, booking_id: int, call: CallInput, *, expected_
     now = clock.now()
     regs = load_regulations(session)
     calendar = working_calendar(session, regs, around=now.date())
-    _fail(call_problems(call, now=now, visit_start=booking.start_at, calendar=calendar))
+    fail_on(call_problems(call, now=now, visit_start=booking.start_at, calendar=calendar))
     attempt = ConfirmationAttempt(at=now, operator_id=operator_id, outcome=call.outcome, reason=call.reason,
                                   callback_at=call.callback_at, new_start_at=call.new_start_at, note=note.strip(),
                                   state_after="")
@@ -291,7 +286,7 @@ def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, ca
     elif call.outcome == "refused":
         reason = session.get(CancellationReason, call.cancel_reason_id)
         if reason is None:
-            _fail({"cancel_reason_id": Message(N_("Choose the cancellation reason."))})
+            fail_on({"cancel_reason_id": Message(N_("Choose the cancellation reason."))})
         attempt.cancel_reason_id = reason.id
         _cancel(session, booking, reason, now=now)
     attempt.state_after = booking.confirmation_state

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict, ValidationFailed
+from app.domain.errors import Conflict, fail_on
 from app.domain.i18n import N_
 from app.domain.regulations import Regulations, regulation_errors
 
@@ -50,10 +50,7 @@ def save_regulations(session: Session, changes: dict[str, Any], *, expected_vers
     from catalogs.models import RegulationSettings
 
     new = replace(load_regulations(session), **changes)
-    errors = regulation_errors(new)
-    if errors:
-        first = next(iter(errors.values()))
-        raise ValidationFailed(first.text, fields={k: v for k, v in errors.items()}, **first.params)
+    fail_on(regulation_errors(new))
     row = _row(session)
     if row is None:
         ensure_regulations(session, Regulations())

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.errors import Conflict, NotFound, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.normalise import phone_key
 from app.domain.roles import Role
@@ -38,11 +38,6 @@ class TrafficDraft:
     queue: bool = False  # a visitor who waits («В очередь»)
 
 
-def _fail(problems: dict[str, Message]) -> None:
-    if problems:
-        first = next(iter(problems.values()))
-        raise ValidationFailed(first.text, fields=problems, **first.params)
-
 
 def get_traffic(session: Session, traffic_id: int) -> Traffic:
     row = session.get(Traffic, traffic_id)
@@ -64,7 +59,7 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
         problems["client_id"] = Message(N_("The client no longer exists."))
     if client is None and not draft.description.strip():
         problems["description"] = Message(N_("Pick the client or describe the visitor."))
-    _fail(problems)
+    fail_on(problems)
     now = clock.now()
     row = Traffic(channel=draft.channel, goal=goal, client=client, description=draft.description.strip(),
                   phone=draft.phone.strip(), phone_key=phone_key(draft.phone), car_id=draft.car_id,
@@ -126,14 +121,14 @@ def attach(session: Session, traffic_id: int, *, document_type: str, document_id
     row = _owned(session, traffic_id, user_id)
     models = {"work_sheet": WorkSheet, "pre_booking": Booking, "repair_visit": RepairVisit, "work_order": WorkOrder}
     if document_type not in DOCUMENT_TYPES:
-        _fail({"document_type": Message(N_("Choose the kind of document."))})
+        fail_on({"document_type": Message(N_("Choose the kind of document."))})
     document = session.get(models[document_type], document_id)
     if document is None:
-        _fail({"document_id": Message(N_("The document does not exist."))})
+        fail_on({"document_id": Message(N_("The document does not exist."))})
     if row.client_id is None:
         row.client_id = document.client_id  # the unknown visitor is identified by their document
     elif document.client_id != row.client_id:
-        _fail({"document_id": Message(N_("The document belongs to another client."))})
+        fail_on({"document_id": Message(N_("The document belongs to another client."))})
     row.document_type, row.document_id = document_type, document_id
     row.status, row.processed_at = "processed", clock.now()
     session.commit()
@@ -145,9 +140,9 @@ def ignore(session: Session, traffic_id: int, *, reason_id: int | None, comment:
     row = _owned(session, traffic_id, user_id)
     reason = session.get(IgnoreReason, reason_id) if reason_id else None
     if reason is None:
-        _fail({"reason_id": Message(N_("Choose why the traffic is ignored."))})
+        fail_on({"reason_id": Message(N_("Choose why the traffic is ignored."))})
     if reason.requires_comment and not comment.strip():
-        _fail({"comment": Message(N_("This reason needs a comment."))})
+        fail_on({"comment": Message(N_("This reason needs a comment."))})
     row.ignore_reason, row.ignore_comment = reason, comment.strip()
     row.status, row.processed_at = "ignored", clock.now()
     session.commit()
@@ -172,7 +167,7 @@ def identify(session: Session, traffic_id: int, client_id: int) -> Traffic:
     row = get_traffic(session, traffic_id)
     client = session.get(Client, client_id)
     if client is None:
-        _fail({"client_id": Message(N_("The client no longer exists."))})
+        fail_on({"client_id": Message(N_("The client no longer exists."))})
     row.client = client
     session.commit()
     return row
