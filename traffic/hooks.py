@@ -29,7 +29,8 @@ def _traffic(session: Session, client_id: int, limit: int) -> list[TimelineItem]
     return [TimelineItem(at, "traffic", Message(N_("%(channel)s %(number)s: %(status)s"), {
         "channel": Message(N_("Incoming call") if channel == "call" else N_("Visit")),
         "number": f"ТР-{id_:06d}", "status": Message(STATUS_LABELS[status])}),
-        details={"recording_url": recording, "phone": phone}) for id_, at, channel, status, recording, phone in rows]
+        document=("traffic", id_), details={"recording_url": recording, "phone": phone})
+        for id_, at, channel, status, recording, phone in rows]
 
 
 @current_call_provider

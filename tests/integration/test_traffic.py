@@ -233,3 +233,12 @@ def test_reception_panel_and_card_through_the_test_client(session, clock, goal, 
     assert manager.get("/admin/traffic/poll").get_json()["unread"] == 0
     other = login(goal.specialists[1])
     assert other.post(f"/admin/traffic/{row.id}/take").status_code == 409
+
+
+def test_a_call_recording_plays_from_the_client_timeline(session, clock, login, make_user):
+    client = f.client(session, clock, "Зубков Алексей", phones=["+7 (908) 4944434"])
+    call, _ = service.register_call(session, call_id="rec-1", caller="89084944434",
+                                    recording_url="https://pbx.local/rec/1.mp3", clock=clock)
+    card = login(make_user("service_advisor")).get(f"/admin/clients/{client.id}").get_data(as_text=True)
+    assert 'class="d-block mt-1 timeline-recording" controls preload="none" src="https://pbx.local/rec/1.mp3"' in card
+    assert f"/admin/traffic/{call.id}" in card
