@@ -240,3 +240,19 @@ def search_clients(session: Session, query: ClientQuery, *, user_id: int | None,
     needle = car_needle(query.car) if query.car else ""
     rows = [ResultRow(c, [car for car in c.cars if not needle or car_matches(car, needle)]) for c in clients]
     return ResultPage(rows, encode_cursor(clients[-1]) if more else None)
+
+
+def quick_matches(session: Session, term: str, *, limit: int = 20, offset: int = 0) -> list[Client]:
+    """Pickers and search-as-you-type: clients by phone (three digits or more), else by name or card."""
+    term = (term or "").strip()[:100]
+    if not term:
+        return []
+    matcher = KeyMatcher(session)
+    kind, needles = phone_needles(term)
+    if kind == "phone" and sum(ch.isdigit() for ch in term) >= TRIGRAM:
+        where = matcher.client_in(select(ClientContact.client_id).where(
+            matcher.contains(ClientContact, {"value_key": needles})))
+    else:
+        where = matcher.contains(Client, client_needles(term))
+    return list(session.scalars(select(Client).where(where).order_by(Client.name_key, Client.id)
+                                .offset(offset).limit(limit)))

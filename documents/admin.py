@@ -26,7 +26,7 @@ from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User
 from clients.models import Car, Client
-from clients.search import KeyMatcher, car_needle, client_needles, phone_needles
+from clients.search import KeyMatcher, car_needle, quick_matches
 from desk.labels import STATE_LABELS
 from documents.labels import (
     BOOKING_STATUS_LABELS,
@@ -62,21 +62,8 @@ class ClientLoader(QueryAjaxModelLoader):
         return model.id, f"{model.name} ({phone.display})" if phone else model.name
 
     def get_list(self, term, offset=0, limit=PICKER_LIMIT):
-        from clients.models import ClientContact
-
         session = self.session.session if hasattr(self.session, "session") else self.session
-        term = (term or "").strip()[:100]
-        if not term:
-            return []
-        matcher = KeyMatcher(session)
-        kind, needles = phone_needles(term)
-        if kind == "phone" and sum(ch.isdigit() for ch in term) >= 3:
-            where = Client.id.in_(select(ClientContact.client_id).where(
-                matcher.contains(ClientContact, {"value_key": needles})))
-        else:
-            where = matcher.contains(Client, client_needles(term))
-        return list(session.scalars(select(Client).where(where).order_by(Client.name_key, Client.id)
-                                    .offset(offset).limit(limit)))
+        return quick_matches(session, term, limit=limit, offset=offset)
 
 
 class CarLoader(QueryAjaxModelLoader):

@@ -20,7 +20,7 @@ from app.services import traffic as service
 from app.services.catalogs import visible_rows
 from app.services.notifications import message_of, unread_count
 from catalogs.models import ContactGoal, IgnoreReason
-from clients.search import KeyMatcher, client_needles, phone_needles
+from clients.search import quick_matches
 from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
 
@@ -87,19 +87,8 @@ class TrafficView(StaffBaseView):
     @expose("/clients")
     def clients(self):
         """Search-as-you-type for the reception form: name, card or phone."""
-        from clients.models import Client, ClientContact
-
-        term = (request.args.get("q") or "").strip()[:100]
-        if len(term) < 2:
-            return jsonify(items=[])
-        matcher = KeyMatcher(self.db_session)
-        kind, needles = phone_needles(term)
-        if kind == "phone" and sum(ch.isdigit() for ch in term) >= 3:
-            where = matcher.client_in(select(ClientContact.client_id).where(
-                matcher.contains(ClientContact, {"value_key": needles})))
-        else:
-            where = matcher.contains(Client, client_needles(term))
-        rows = self.db_session.scalars(select(Client).where(where).order_by(Client.name_key, Client.id).limit(15))
+        term = (request.args.get("q") or "").strip()
+        rows = quick_matches(self.db_session, term, limit=15) if len(term) >= 2 else []
         return jsonify(items=[{"id": c.id, "label": f"{c.name} ({c.main_phone.display})" if c.main_phone else c.name,
                                "phone": c.main_phone.display if c.main_phone else ""} for c in rows])
 
