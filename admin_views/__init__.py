@@ -35,6 +35,7 @@ def _newest_notification_id() -> int:
 
 def _add_client_views(admin: Admin, db) -> None:
     from admin_views.notifications import NotificationsView
+    from appeals.views import AppealsView
     from clients.views import ClientsView
     from desk.views import DeskView
     from documents import admin as document_admin
@@ -49,6 +50,7 @@ def _add_client_views(admin: Admin, db) -> None:
                                      url="/admin/notifications"))
     admin.add_view(TrafficView(name=_l("Incoming traffic"), endpoint="traffic", url="/admin/traffic"))
     admin.add_view(TrafficJournalView(Traffic, db, name=_l("Incoming traffic journal"), endpoint="trafficjournal"))
+    admin.add_view(AppealsView(name=_l("Appeals"), endpoint="appeals", url="/admin/appeals"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
         (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),

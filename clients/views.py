@@ -190,8 +190,8 @@ class ClientsView(StaffBaseView):
         view = self._view(document[0]) if document else None
         if view is None:
             return None
-        if document[0] == "traffic":
-            return url_for("traffic.card", traffic_id=document[1])
+        if hasattr(view, "document_url"):  # a plain view with its own card (traffic, service requests)
+            return view.document_url(document[1])
         if getattr(view, "can_edit", False):
             return url_for(f"{document[0]}.edit_view", id=document[1], url=back)
         if getattr(view, "can_view_details", False):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import request
+from flask import flash, request
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext
@@ -22,8 +22,9 @@ from admin_views.base import StaffModelView
 from admin_views.fields import LocalDateTimeField
 from admin_views.filters import day_filters
 from app.clock import get_clock
+from app.domain.errors import DomainError
 from app.domain.roles import Role
-from app.i18n import format_local
+from app.i18n import format_local, translate
 from app.models.user import User
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, quick_matches
@@ -111,6 +112,7 @@ class DocumentView(StaffModelView):
     form_excluded_columns = ("created_at", "created_by", "version")
     user_fields: tuple[str, ...] = ()
     when_field = "created_at"
+    traffic_document_type: str | None = None  # the kind a traffic record attaches to, if any
     column_labels = {
         "number": _l("No."), "client": _l("Client"), "car": _l("Car"), "note": _l("Note"),
         "created_at": _l("Created"), "advisor": _l("Advisor"), "manager": _l("Manager"),
@@ -167,11 +169,24 @@ class DocumentView(StaffModelView):
             client = self.db_session.get(Client, client_id)
             if client is not None:
                 form.client.data = client
-                if len(client.cars) == 1:
+                traffic_car = self._traffic_car(client)
+                if traffic_car is not None:
+                    form.car.data = traffic_car
+                elif len(client.cars) == 1:
                     form.car.data = client.cars[0]
                 for name in self.user_fields:
                     getattr(form, name).data = current_user._get_current_object()
         return form
+
+    def _traffic_car(self, client):
+        """The car reception noted on the traffic record this document is created from."""
+        traffic_id = request.args.get("traffic_id", type=int)
+        if not traffic_id:
+            return None
+        from traffic.models import Traffic
+
+        row = self.db_session.get(Traffic, traffic_id)
+        return row.car if row is not None and row.car is not None and row.car.client_id == client.id else None
 
     def validate_form(self, form):
         valid = super().validate_form(form)
@@ -193,6 +208,25 @@ class DocumentView(StaffModelView):
         if is_created:
             model.created_at = get_clock().now()
             model.created_by_id = current_user.id
+
+    def after_model_change(self, form, model, is_created):
+        """A document created from a traffic card («создать на основании») processes that traffic."""
+        traffic_id = request.args.get("traffic_id", type=int)
+        if not is_created or not traffic_id or self.traffic_document_type is None:
+            return
+        from app.services import traffic as traffic_service
+
+        try:
+            row = traffic_service.attach(self.db_session, traffic_id, document_type=self.traffic_document_type,
+                                         document_id=model.id, user_id=current_user.id, clock=get_clock())
+        except DomainError as exc:
+            self.db_session.rollback()
+            flash(gettext("The document is saved but the traffic is not attached: %(why)s",
+                          why=translate(exc.message, **exc.params) if not exc.fields else
+                          "; ".join(translate(text) for text in exc.fields.values())), "warning")
+        else:
+            flash(gettext("%(number)s is attached to %(document)s.", number=row.number, document=model.number),
+                  "success")
 
 
 def _choice_field(labels, label):
@@ -217,6 +251,7 @@ class BookingWorkInline(InlineFormAdmin):
 class BookingView(DocumentView):
     """Bookings as a list and a form; the schedule and the confirmation desk are in desk/views.py."""
 
+    traffic_document_type = "pre_booking"
     allowed_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER, Role.SUPERVISOR})
     edit_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER})
     column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "total", "status",
@@ -297,6 +332,7 @@ class WorkOrderLineInline(InlineFormAdmin):
 
 
 class WorkOrderView(DocumentView):
+    traffic_document_type = "work_order"
     allowed_roles = frozenset({*SERVICE, Role.SUPERVISOR})
     edit_roles = SERVICE
     column_list = ("number", "opened_at", "client", "car", "manager", "state", "total", "paid")
@@ -338,6 +374,7 @@ class WorkOrderView(DocumentView):
 
 
 class RepairVisitView(DocumentView):
+    traffic_document_type = "repair_visit"
     allowed_roles = frozenset({*SERVICE, Role.SUPERVISOR})
     edit_roles = SERVICE
     column_list = ("number", "arrived_at", "client", "car", "advisor", "mileage", "work_order")
@@ -353,6 +390,13 @@ class RepairVisitView(DocumentView):
         self.form_ajax_refs["work_order"] = QueryAjaxModelLoader(
             "work_order", session, WorkOrder, fields=["id"], placeholder=_l("Work order number"))
 
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if is_created and model.work_order is None:  # a car that arrives for repair gets its work order
+            now = get_clock().now()
+            model.work_order = WorkOrder(client=model.client, car=model.car, manager_id=model.advisor_id,
+                                         state="open", opened_at=now, created_at=now, created_by_id=current_user.id)
+
     def validate_document(self, form):
         order = form.work_order.data
         if order is not None and order.client_id != form.client.data.id:
@@ -365,6 +409,7 @@ class RepairVisitView(DocumentView):
 
 
 class WorkSheetView(DocumentView):
+    traffic_document_type = "work_sheet"
     allowed_roles = frozenset({Role.SALES_MANAGER, Role.ADMIN, Role.SUPERVISOR})
     edit_roles = frozenset({Role.SALES_MANAGER, Role.ADMIN})
     column_list = ("number", "created_at", "client", "car", "manager", "interest", "status")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,8 +20,10 @@ from app.models.user import User
 from app.services import traffic as service
 from app.services.catalogs import visible_rows
 from app.services.notifications import message_of, unread_count
+from appeals.views import APPEAL_ROLES
 from catalogs.models import ContactGoal, IgnoreReason
 from clients.search import quick_matches
+from documents.labels import WORK_ORDER_STATE_LABELS
 from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
 
@@ -30,6 +33,8 @@ PROCESS_ROLES = frozenset({Role.ADMIN, Role.SALES_MANAGER, Role.SERVICE_ADVISOR,
 OPEN_LIST_LIMIT = 100
 DOCUMENT_ENDPOINTS = {"work_sheet": "worksheet", "pre_booking": "booking", "repair_visit": "repairvisit",
                       "work_order": "workorder"}
+DOCUMENT_LABELS = {"work_sheet": _l("Work sheet"), "pre_booking": _l("Pre-booking"),
+                   "repair_visit": _l("Repair visit"), "work_order": _l("Work order")}
 
 
 
@@ -56,13 +61,16 @@ class TrafficView(StaffBaseView):
         addressed = set(session.scalars(select(Notification.target_id).where(
             Notification.user_id == current_user.id, Notification.target_type == "traffic",
             Notification.read_at.is_(None))))
-        staff = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
+        staff = self._staff()
         return self.render(
             "traffic/panel.html", open_rows=open_rows, mine=mine, addressed=addressed, now=get_clock().now(),
             goals=visible_rows(session, ContactGoal), staff=staff, errors=errors or {}, values=values or {},
             status_labels=STATUS_LABELS, can_register=current_user.has_any_role(REGISTER_ROLES),
             can_process=current_user.has_any_role(PROCESS_ROLES),
         ), status
+
+    def _staff(self) -> list[User]:
+        return list(self.db_session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
     @expose("/register", methods=("POST",))
     def register(self):
@@ -71,7 +79,8 @@ class TrafficView(StaffBaseView):
         draft = service.TrafficDraft(
             channel=form.get("channel", ""), goal_id=form.get("goal_id", type=int),
             client_id=form.get("client_id", type=int), description=form.get("description", ""),
-            phone=form.get("phone", ""), responsible_id=form.get("responsible_id", type=int),
+            phone=form.get("phone", ""), car_id=form.get("car_id", type=int),
+            responsible_id=form.get("responsible_id", type=int),
             note=form.get("note", ""), queue=form.get("action") == "queue")
         if draft.queue:
             draft.channel = "visit"
@@ -90,7 +99,8 @@ class TrafficView(StaffBaseView):
         term = (request.args.get("q") or "").strip()
         rows = quick_matches(self.db_session, term, limit=15) if len(term) >= 2 else []
         return jsonify(items=[{"id": c.id, "label": f"{c.name} ({c.main_phone.display})" if c.main_phone else c.name,
-                               "phone": c.main_phone.display if c.main_phone else ""} for c in rows])
+                               "phone": c.main_phone.display if c.main_phone else "",
+                               "cars": [{"id": car.id, "label": str(car)} for car in c.cars]} for c in rows])
 
     @expose("/poll")
     def poll(self):
@@ -110,6 +120,9 @@ class TrafficView(StaffBaseView):
     def card(self, traffic_id: int):
         return self._render_card(traffic_id)
 
+    def document_url(self, traffic_id: int) -> str:
+        return url_for(f"{self.endpoint}.card", traffic_id=traffic_id)
+
     def _render_card(self, traffic_id: int, *, errors=None, values=None, status=200):
         try:
             row = service.get_traffic(self.db_session, traffic_id)
@@ -122,12 +135,24 @@ class TrafficView(StaffBaseView):
             for kind, endpoint in DOCUMENT_ENDPOINTS.items():
                 view = next((v for v in self.admin._views if v.endpoint == endpoint), None)
                 if view is not None and view.is_accessible() and getattr(view, "can_create", False):
-                    create_links.append((kind, url_for(f"{endpoint}.create_view", client_id=row.client_id, url=back),
+                    create_links.append((kind, url_for(f"{endpoint}.create_view", client_id=row.client_id,
+                                                       traffic_id=row.id, url=back),
                                          row.goal is not None and row.goal.document_kind == kind))
+        document = service.attached_document(self.db_session, row)
+        document_link = None
+        if document is not None:
+            view = next((v for v in self.admin._views if v.endpoint == DOCUMENT_ENDPOINTS[row.document_type]), None)
+            if view is not None and view.is_accessible():
+                document_link = url_for(f"{view.endpoint}.edit_view", id=document.id, url=url_for(".card",
+                                                                                                  traffic_id=row.id))
         return self.render(
-            "traffic/card.html", row=row, documents=documents, create_links=create_links, errors=errors or {},
+            "traffic/card.html", row=row, documents=documents, document=document, document_link=document_link,
+            document_labels=DOCUMENT_LABELS, goals=visible_rows(self.db_session, ContactGoal),
+            staff=self._staff() if row.goal_id is None else [],
+            can_route=current_user.has_any_role(REGISTER_ROLES), work_order_state_labels=WORK_ORDER_STATE_LABELS, create_links=create_links, errors=errors or {},
             values=values or {}, reasons=visible_rows(self.db_session, IgnoreReason), status_labels=STATUS_LABELS,
             can_process=current_user.has_any_role(PROCESS_ROLES), now=get_clock().now(),
+            can_appeal=current_user.has_any_role(APPEAL_ROLES),
         ), status
 
     def _act(self, traffic_id: int, action, success: str):
@@ -142,6 +167,26 @@ class TrafficView(StaffBaseView):
                                      status=409 if isinstance(exc, Conflict) else 400)
         flash(success, "success")
         return redirect(url_for(".card", traffic_id=traffic_id))
+
+    @expose("/<int:traffic_id>/route", methods=("POST",))
+    def route(self, traffic_id: int):
+        """A call the PBX reported without a goal: reception sets the goal (and the employee) and passes it on."""
+        self._require(REGISTER_ROLES)
+        form = request.form
+        try:
+            row, notified = service.route_call(
+                self.db_session, traffic_id, goal_id=form.get("goal_id", type=int),
+                responsible_id=form.get("responsible_id", type=int), description=form.get("description", ""),
+                note=form.get("note", ""), actor_id=current_user.id, clock=get_clock())
+        except DomainError as exc:
+            self.db_session.rollback()
+            errors = {"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound) \
+                else field_messages(exc)
+            return self._render_card(traffic_id, errors=errors, values=form.to_dict(),
+                                     status=409 if isinstance(exc, Conflict) else 400)
+        flash(gettext("%(number)s registered; notified: %(count)s.", number=row.number, count=len(notified)),
+              "success")
+        return redirect(url_for(".index"))
 
     @expose("/<int:traffic_id>/take", methods=("POST",))
     def take(self, traffic_id: int):

@@ -20,6 +20,7 @@ class DashboardApi(Api):
 
 def init_api(app: Flask) -> Api:
     from app.api import errors
+    from app.api.appeals import blp as appeals_blp
     from app.api.bookings import blp as bookings_blp
     from app.api.catalogs import blp as catalogs_blp
     from app.api.clients import blp as clients_blp
@@ -29,7 +30,8 @@ def init_api(app: Flask) -> Api:
     from app.extensions import csrf
 
     api = DashboardApi(app)
-    for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp, traffic_blp):
+    for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp, traffic_blp,
+                      appeals_blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
         csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
     errors.init_app(app)

@@ -7,6 +7,7 @@ def import_all_models() -> None:
     import app.models.outbox  # noqa: F401
     import app.models.timers  # noqa: F401
     import app.models.user  # noqa: F401
+    import appeals.models  # noqa: F401
     import catalogs.models  # noqa: F401
     import clients.models  # noqa: F401
     import documents.models  # noqa: F401

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import Clock
 from app.domain.clients import car_problems, client_problems, contact_problem
 from app.domain.errors import Conflict, NotFound, ValidationFailed, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.normalise import contact_key
+from app.services.persistence import commit_or_conflict
 from clients.models import EVENT_KINDS, Car, Client, ClientContact, ClientEvent
 from documents.models import OPEN_WORK_ORDER_STATES, WorkOrder
 
@@ -142,11 +142,8 @@ def update_contact(session: Session, contact_id: int, value: str, *, expected_ve
     contact.value = value.strip()
     if comment is not None:
         contact.comment = comment.strip()
-    try:
-        session.commit()  # UPDATE … WHERE version = expected: a concurrent save makes it match no row
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(STALE_CONTACT) from None
+    # UPDATE … WHERE version = expected: a concurrent save makes it match no row
+    commit_or_conflict(session, STALE_CONTACT)
     return contact
 
 

@@ -10,9 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import Clock
 from app.domain.calendar import WorkingCalendar, russian_holidays
@@ -31,6 +29,7 @@ from app.domain.regulations import Regulations
 from app.domain.roles import Role
 from app.models.timers import CalendarException, ScheduledAction
 from app.services.notifications import notify
+from app.services.persistence import commit_or_conflict
 from app.services.regulations import load_regulations
 from app.services.timers import cancel_pending, schedule, timer_handler
 from catalogs.models import CancellationReason, Work
@@ -189,11 +188,7 @@ def _check_version(booking, expected_version: int | None) -> None:
 
 def _commit(session: Session) -> None:
     """A concurrent change shows as a stale version, or as a clash on a timer's idempotency key."""
-    try:
-        session.commit()
-    except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise Conflict(STALE_BOOKING) from None
+    commit_or_conflict(session, STALE_BOOKING, unique_clash=True)
 
 
 def _cancel(session: Session, booking, reason, *, now: datetime) -> None:

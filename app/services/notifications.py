@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.domain.i18n import Message
+from app.domain.i18n import Message, plain_params, stored_message
 from app.models.timers import Notification
 
 
@@ -24,7 +24,7 @@ def notify(session: Session, user_ids: Iterable[int | None], *, kind: str, messa
         full_key = f"{key}:{user_id}"
         if session.scalar(select(Notification.id).where(Notification.idempotency_key == full_key)) is not None:
             continue
-        note = Notification(user_id=user_id, kind=kind, text=message.text, params=_plain(message.params),
+        note = Notification(user_id=user_id, kind=kind, text=message.text, params=plain_params(message.params),
                             target_type=target[0] if target else "", target_id=target[1] if target else None,
                             idempotency_key=full_key, created_at=clock.now())
         session.add(note)
@@ -33,35 +33,9 @@ def notify(session: Session, user_ids: Iterable[int | None], *, kind: str, messa
     return made
 
 
-def _plain(params: dict) -> dict:
-    """JSON-safe parameters: nested messages and datetimes are tagged so `message_of` can rebuild them."""
-    from datetime import datetime
-
-    def plain(value):
-        if isinstance(value, Message):
-            return {"msgid": value.text, "params": _plain(value.params)}
-        if isinstance(value, datetime):
-            return {"datetime": value.isoformat()}
-        return value
-
-    return {key: plain(value) for key, value in params.items()}
-
-
 def message_of(note: Notification) -> Message:
     """The notification's text as a Message again (translated and zone-formatted where it is shown)."""
-    from datetime import datetime
-
-    def rebuild(params: dict) -> dict:
-        out = {}
-        for key, value in params.items():
-            if isinstance(value, dict) and "msgid" in value:
-                value = Message(value["msgid"], rebuild(value.get("params", {})))
-            elif isinstance(value, dict) and "datetime" in value:
-                value = datetime.fromisoformat(value["datetime"])
-            out[key] = value
-        return out
-
-    return Message(note.text, rebuild(note.params or {}))
+    return stored_message(note.text, note.params)
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -21,7 +21,7 @@ from app.services.notifications import notify
 from app.services.regulations import load_regulations
 from app.services.timers import schedule, timer_handler
 from catalogs.models import ContactGoal, IgnoreReason
-from clients.models import Client, ClientContact
+from clients.models import Car, Client, ClientContact
 from traffic.models import CHANNELS, DOCUMENT_TYPES, OPEN_STATUSES, Traffic
 
 
@@ -57,6 +57,9 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
     client = session.get(Client, draft.client_id) if draft.client_id else None
     if draft.client_id and client is None:
         problems["client_id"] = Message(N_("The client no longer exists."))
+    car = session.get(Car, draft.car_id) if draft.car_id else None
+    if draft.car_id and (car is None or client is None or car.client_id != client.id):
+        problems["car_id"] = Message(N_("This car belongs to another client."))
     if client is None and not draft.description.strip():
         problems["description"] = Message(N_("Pick the client or describe the visitor."))
     fail_on(problems)
@@ -67,14 +70,42 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
                   status="waiting" if draft.queue else "new", registered_at=now, registered_by_id=actor_id)
     session.add(row)
     session.flush()
-    recipients = [draft.responsible_id] if draft.responsible_id else [u.id for u in goal.specialists if u.active]
+    recipients = _announce(session, row, clock)
+    session.commit()
+    return row, recipients
+
+
+def _announce(session: Session, row: Traffic, clock: Clock) -> list[int]:
+    """Tell the chosen employee, or every active specialist of the goal; escalate later if nobody takes it."""
+    goal, client = row.goal, row.client
+    recipients = [row.responsible_id] if row.responsible_id else [u.id for u in goal.specialists if u.active]
     notify(session, recipients, kind="traffic", clock=clock, target=("traffic", row.id), key=f"traffic:{row.id}",
            message=Message(N_("%(channel)s: %(goal)s — %(who)s"), {
                "channel": Message(N_("Call") if row.channel == "call" else N_("Visitor")), "goal": goal.name,
-               "who": client.name if client else row.description}))
+               "who": client.name if client else (row.description or row.phone)}))
     regs = load_regulations(session)
     schedule(session, kind="traffic_escalation", target_id=row.id, clock=clock, key=f"escalate:{row.id}",
-             due_at=now + timedelta(minutes=regs.traffic_escalation_minutes))
+             due_at=clock.now() + timedelta(minutes=regs.traffic_escalation_minutes))
+    return recipients
+
+
+def route_call(session: Session, traffic_id: int, *, goal_id: int | None, responsible_id: int | None,
+               description: str = "", note: str = "", actor_id: int | None, clock: Clock) -> tuple[Traffic, list[int]]:
+    """Reception completes a call the PBX reported without a goal, then it is announced as if registered."""
+    row = get_traffic(session, traffic_id)
+    if row.goal_id is not None or row.status not in OPEN_STATUSES:
+        raise Conflict(N_("This call has already been routed."))
+    goal = session.get(ContactGoal, goal_id) if goal_id else None
+    if goal is None or not goal.show_in_list:
+        fail_on({"goal_id": Message(N_("Choose the goal of the contact."))})
+    row.goal, row.responsible_id = goal, responsible_id
+    row.registered_by_id = row.registered_by_id or actor_id  # the operator who routed it, for the journal
+    if description.strip():
+        row.description = description.strip()
+    if note.strip():
+        row.note = note.strip()
+    session.flush()
+    recipients = _announce(session, row, clock)
     session.commit()
     return row, recipients
 
@@ -113,16 +144,26 @@ def _owned(session: Session, traffic_id: int, user_id: int) -> Traffic:
     return row
 
 
+def document_models() -> dict[str, type]:
+    """The kinds of document a traffic record can be attached to, in the order the card offers them."""
+    from documents.models import Booking, RepairVisit, WorkOrder, WorkSheet
+
+    return {"work_sheet": WorkSheet, "pre_booking": Booking, "repair_visit": RepairVisit, "work_order": WorkOrder}
+
+
+def attached_document(session: Session, row: Traffic):
+    if not row.document_type:
+        return None
+    return session.get(document_models()[row.document_type], row.document_id)
+
+
 def attach(session: Session, traffic_id: int, *, document_type: str, document_id: int, user_id: int,
            clock: Clock) -> Traffic:
     """Attach to an existing document of the same client; the traffic becomes processed."""
-    from documents.models import Booking, RepairVisit, WorkOrder, WorkSheet
-
     row = _owned(session, traffic_id, user_id)
-    models = {"work_sheet": WorkSheet, "pre_booking": Booking, "repair_visit": RepairVisit, "work_order": WorkOrder}
     if document_type not in DOCUMENT_TYPES:
         fail_on({"document_type": Message(N_("Choose the kind of document."))})
-    document = session.get(models[document_type], document_id)
+    document = session.get(document_models()[document_type], document_id)
     if document is None:
         fail_on({"document_id": Message(N_("The document does not exist."))})
     if row.client_id is None:
@@ -151,11 +192,8 @@ def ignore(session: Session, traffic_id: int, *, reason_id: int | None, comment:
 
 def client_documents(session: Session, client_id: int, *, per_kind: int = 10) -> list[tuple[str, object]]:
     """The client's recent documents a traffic record can be attached to: (document type, document)."""
-    from documents.models import Booking, RepairVisit, WorkOrder, WorkSheet
-
     found = []
-    for kind, model in (("work_sheet", WorkSheet), ("pre_booking", Booking), ("repair_visit", RepairVisit),
-                        ("work_order", WorkOrder)):
+    for kind, model in document_models().items():
         rows = session.scalars(select(model).where(model.client_id == client_id).order_by(model.id.desc())
                                .limit(per_kind))
         found.extend((kind, row) for row in rows)

@@ -4,9 +4,19 @@
   var hidden = document.getElementById("f-client_id");
   var box = document.getElementById("client-suggestions");
   var timer = null;
+  var cars = document.getElementById("f-car_id");
+  // The chosen client's cars; the only one is preselected.
+  function fillCars(items) {
+    if (!cars) { return; }
+    while (cars.options.length > 1) { cars.remove(1); }
+    items.forEach(function (car) { cars.add(new Option(car.label, car.id)); });
+    if (items.length === 1) { cars.value = String(items[0].id); }
+    cars.disabled = items.length === 0;
+  }
   if (input) {
     input.addEventListener("input", function () {
       hidden.value = "";
+      fillCars([]);
       clearTimeout(timer);
       timer = setTimeout(function () {
         if (input.value.trim().length < 2) { box.innerHTML = ""; return; }
@@ -24,6 +34,7 @@
                 input.value = item.label;
                 var phone = document.getElementById("f-phone");
                 if (phone && !phone.value) { phone.value = item.phone; }
+                fillCars(item.cars || []);
                 box.innerHTML = "";
               });
               box.appendChild(a);

@@ -67,3 +67,104 @@ def test_walk_in_reaches_every_specialist_live_and_one_takes_it(browser, live_se
     finally:
         for context in contexts:
             context.close()
+
+
+def _contexts(browser, count):
+    return [browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900}) for _ in range(count)]
+
+
+def _register(reception, base_url, *, goal, client_search=None, description=None, responsible=None):
+    reception.goto(base_url + "/admin/traffic/")
+    reception.check("input[name=channel][value=visit]", force=True)
+    reception.select_option("#f-goal_id", label=goal)
+    if client_search:
+        reception.fill("#f-client", client_search)
+        reception.locator(".client-suggestion").first.click()
+        expect(reception.locator("#f-car_id")).to_be_enabled()
+    if description:
+        reception.fill("#f-description", description)
+    if responsible:
+        reception.select_option("#f-responsible_id", label=responsible)
+    with reception.expect_navigation():
+        reception.click("#transfer")
+    expect(reception.locator("div.alert-success")).to_be_visible()
+
+
+def test_2_3_client_arrives_by_booking_advisor_opens_a_repair_visit(browser, live_server, db_session, screenshot):
+    """Reception picks the client (his car comes with him) and the advisor; the advisor, notified live,
+    takes it and creates the repair visit from the card: the traffic is processed and shows the work order."""
+    from tests.clients import factories as f
+
+    clock = __import__("app.clock", fromlist=["SystemClock"]).SystemClock()
+    f.client(db_session, clock, "Иванов Дмитрий", phones=["+7 912 000-11-22"],
+             cars=[{"make_model": "Kia Rio", "plate": "А777ВС77"}])
+    contexts = _contexts(browser, 2)
+    try:
+        reception, advisor = (sign_in(c, live_server, name)
+                              for c, name in zip(contexts, ("reception", "advisor"), strict=True))
+        advisor.goto(live_server + "/admin/")
+        _register(reception, live_server, goal="Визит. Сервис. Ремонт автомобиля", client_search="Иванов Д",
+                  responsible="Сергей Смирнов")
+
+        expect(advisor.locator("#unread-badge")).to_have_text("1", timeout=10_000)
+        expect(advisor.locator("#live-notification")).to_contain_text("Иванов Дмитрий", timeout=10_000)
+        with advisor.expect_navigation():
+            advisor.locator("#live-notification a").click()
+        expect(advisor.locator("#traffic-car")).to_contain_text("Kia Rio")
+        with advisor.expect_navigation():
+            advisor.click("#take")
+        with advisor.expect_navigation():
+            advisor.locator("#attach-form a.btn-primary", has_text="Машинозаезд").click()
+        expect(advisor.locator("#car")).to_have_value(re.compile(r"\d+"))  # the car reception noted
+        advisor.fill("#arrived_at", "2026-11-23T12:05")
+        advisor.fill("#mileage", "41000")
+        with advisor.expect_navigation():
+            advisor.locator("input[type=submit].btn-primary").first.click()
+        expect(advisor.locator("#traffic-status")).to_have_text("Обработано")
+        expect(advisor.locator("#traffic-document")).to_contain_text("МЗ-")
+        expect(advisor.locator("#traffic-work-order")).to_contain_text("Открыт")
+        screenshot(advisor, "traffic-card-processed.png")
+
+        # the next contact of this client: the open work order gives the category automatically
+        with advisor.expect_navigation():
+            advisor.click("#traffic-appeal")
+        expect(advisor.locator("#automatic-category")).to_contain_text("По статусу ремонта/заказа")
+        expect(advisor.locator("#automatic-reason")).to_contain_text("открытый заказ-наряд")
+        screenshot(advisor, "appeal-automatic.png")
+        with advisor.expect_navigation():
+            advisor.click("#save-appeal")
+        expect(advisor.locator("div.alert-success")).to_contain_text("По статусу ремонта/заказа")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_3_1_a_friend_walks_past_every_advisor_is_told_one_ignores_it(browser, live_server, screenshot):
+    contexts = _contexts(browser, 3)
+    try:
+        reception, advisor, advisor2 = (sign_in(c, live_server, name) for c, name in zip(
+            contexts, ("reception", "advisor", "advisor2"), strict=True))
+        advisor.goto(live_server + "/admin/traffic/")
+        advisor2.goto(live_server + "/admin/")
+        _register(reception, live_server, goal="Визит. Сервис. Ремонт автомобиля",
+                  description="Молодой человек в спортивном костюме, прошёл к сервису")
+
+        for page in (advisor, advisor2):
+            expect(page.locator("#unread-badge")).to_have_text("1", timeout=10_000)
+        with advisor2.expect_navigation():
+            advisor2.locator("#live-notification a").click()
+        with advisor2.expect_navigation():
+            advisor2.click("#take")
+        advisor2.select_option("#f-reason_id", label="Личный визит к сотруднику")
+        advisor2.fill("#f-comment", "Друг консультанта")
+        with advisor2.expect_navigation():
+            advisor2.click("#ignore-form button[type=submit]")
+        expect(advisor2.locator("#traffic-status")).to_have_text("Проигнорировано")
+        screenshot(advisor2, "traffic-ignored.png")
+
+        advisor.reload()
+        expect(advisor.locator("#open-traffic tr.traffic-row")).to_have_count(0)
+        expect(advisor.locator("#unread-badge")).to_have_count(0)  # gone for everyone once taken
+    finally:
+        for context in contexts:
+            context.close()

@@ -43,3 +43,13 @@ def work_sheet(session, clock, client, *, manager_id=None):
     session.add(row)
     session.commit()
     return row
+
+
+def repair_visit(session, clock, client, *, work_order=None, advisor_id=None):
+    from documents.models import RepairVisit
+
+    row = RepairVisit(client=client, car=client.cars[0] if client.cars else None, arrived_at=clock.now(),
+                      work_order=work_order, advisor_id=advisor_id, created_at=clock.now())
+    session.add(row)
+    session.commit()
+    return row
