@@ -40,6 +40,7 @@ def _add_client_views(admin: Admin, db) -> None:
     from desk.views import DeskView
     from documents import admin as document_admin
     from documents import models as dm
+    from leads.views import LeadsView
     from traffic.admin import TrafficJournalView
     from traffic.models import Traffic
     from traffic.views import TrafficView
@@ -51,6 +52,7 @@ def _add_client_views(admin: Admin, db) -> None:
     admin.add_view(TrafficView(name=_l("Incoming traffic"), endpoint="traffic", url="/admin/traffic"))
     admin.add_view(TrafficJournalView(Traffic, db, name=_l("Incoming traffic journal"), endpoint="trafficjournal"))
     admin.add_view(AppealsView(name=_l("Appeals"), endpoint="appeals", url="/admin/appeals"))
+    admin.add_view(LeadsView(name=_l("Leads"), endpoint="leads", url="/admin/leads"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
         (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),

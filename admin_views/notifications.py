@@ -11,7 +11,7 @@ from app.clock import get_clock
 from app.domain.roles import ALL_ROLES
 from app.services.notifications import mark_read, message_of, recent
 
-TARGET_ENDPOINTS = {"booking": ("desk.card", "booking_id")}  # traffic gets its card with the reception panel
+TARGET_ENDPOINTS = {"booking": ("desk.card", "booking_id"), "lead": ("leads.card", "lead_id")}  # traffic gets its card with the reception panel
 
 
 def target_url(notification) -> str | None:

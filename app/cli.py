@@ -113,6 +113,10 @@ def seed_demo_command(clients):
 
     clients = install_demo_clients(db.session, clock=get_clock(), count=clients)
     click.echo(f"demo clients: {clients} created" if clients else "demo clients: already present")
+    from seed.leads import install_demo_leads
+
+    leads = install_demo_leads(db.session, clock=get_clock())
+    click.echo(f"demo leads: {leads} created" if leads else "demo leads: already present or no clients")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
     for username, roles in created:
         click.echo(f"  {username:<12} {', '.join(roles)}")

@@ -63,7 +63,25 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
 
+    # Outgoing messages (the outbox). E-mail goes through EMAIL_GATEWAY (log|smtp), WhatsApp and SMS through
+    # MESSENGER_GATEWAY (log|http); both default to MESSAGE_GATEWAY, which defaults to "log".
     MESSAGE_GATEWAY = os.environ.get("MESSAGE_GATEWAY", "log")
+    EMAIL_GATEWAY = os.environ.get("EMAIL_GATEWAY", "")
+    MESSENGER_GATEWAY = os.environ.get("MESSENGER_GATEWAY", "")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = parse_bool(os.environ.get("MAIL_USE_TLS"))
+    MAIL_USE_SSL = parse_bool(os.environ.get("MAIL_USE_SSL"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    MESSAGE_HTTP_URL = os.environ.get("MESSAGE_HTTP_URL", "")
+    MESSAGE_HTTP_TOKEN = os.environ.get("MESSAGE_HTTP_TOKEN", "")
+    MESSAGE_HTTP_TIMEOUT = float(os.environ.get("MESSAGE_HTTP_TIMEOUT", "10"))
+    # A send that takes longer than this is presumed dead and may be taken over by another worker.
+    OUTBOX_SEND_LEASE_SECONDS = int(os.environ.get("OUTBOX_SEND_LEASE_SECONDS", "300"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     RQ_QUEUES = ("default",)
 
     API_TITLE = "Front-office dashboard API"

@@ -328,6 +328,20 @@ class CadenceView(CatalogView):
         )
     ]
 
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if "steps" in form and obj is not None:
+            from sqlalchemy import func, select
+
+            from leads.models import CadenceRun
+
+            running = self.db_session.scalar(select(func.count()).select_from(CadenceRun).where(
+                CadenceRun.cadence_id == obj.id, CadenceRun.status == "running")) or 0
+            form.steps.description = gettext(
+                "Changes apply to runs started from now on; the %(count)s running now keep the steps they "
+                "started with.", count=running)
+        return form
+
     def validate_model(self, form, model):
         steps = sorted(model.steps, key=lambda s: (s.sort_order or 0))
         messages = []

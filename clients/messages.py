@@ -33,7 +33,7 @@ def template_values(session: Session, client: Client) -> dict[str, str]:
 
 
 def send_client_message(session: Session, client_id: int, *, template_id: int | None, contact_id: int | None,
-                        actor_id: int | None, clock: Clock, dispatcher) -> OutboxMessage:
+                        actor_id: int | None, clock: Clock) -> OutboxMessage:
     from catalogs.models import MessageTemplate
 
     client = session.get(Client, client_id)
@@ -55,5 +55,5 @@ def send_client_message(session: Session, client_id: int, *, template_id: int | 
         session, channel=template.channel, recipient=contact.value,
         subject=render_template_body(template.subject, values), body=render_template_body(template.body, values),
         template=template, idempotency_key=f"client-{client.id}-{uuid.uuid4().hex}", created_by_id=actor_id,
-        client_id=client.id, clock=clock, dispatcher=dispatcher,
+        client_id=client.id, clock=clock,
     )

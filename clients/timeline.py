@@ -53,6 +53,7 @@ def client_timeline(session: Session, client_id: int, *, limit: int = 50, offset
 def _load_sources() -> None:
     import appeals.hooks  # noqa: F401  (registers appeals and service requests)
     import documents.timeline  # noqa: F401  (registers the document sources)
+    import leads.hooks  # noqa: F401  (registers lead events)
     import traffic.hooks  # noqa: F401  (registers calls and visits)
 
 

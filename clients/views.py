@@ -20,7 +20,6 @@ from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
 from app.domain.roles import ALL_ROLES, Role
 from app.i18n import dealership_timezone, translate
-from app.jobs import get_dispatcher
 from app.models.user import User
 from app.services import clients as service
 from clients.current_call import current_call_phone
@@ -301,8 +300,7 @@ class ClientsView(StaffBaseView):
         def send():
             message = send_client_message(
                 self.db_session, client_id, template_id=_int_or_none(form.get("template_id")),
-                contact_id=_int_or_none(form.get("contact_id")), actor_id=current_user.id, clock=get_clock(),
-                dispatcher=get_dispatcher())
+                contact_id=_int_or_none(form.get("contact_id")), actor_id=current_user.id, clock=get_clock())
             flash(gettext("The message is in the outbox (no. %(id)s); a worker will deliver it.", id=message.id),
                   "success")
 

@@ -110,9 +110,15 @@ class TrafficView(StaffBaseView):
             .limit(1))
         return jsonify(unread=unread_count(self.db_session, current_user.id),
                        newest={"id": newest.id, "text": translate(message_of(newest)),
-                               "url": url_for(".card", traffic_id=newest.target_id)
-                               if newest.target_type == "traffic" else url_for("notifications.index")}
-                       if newest else None)
+                               "url": self._notification_url(newest)} if newest else None)
+
+    @staticmethod
+    def _notification_url(note: Notification) -> str:
+        from admin_views.notifications import target_url
+
+        if note.target_type == "traffic":
+            return url_for(".card", traffic_id=note.target_id)
+        return target_url(note) or url_for("notifications.index")
 
     # ----- the traffic card and processing
 

@@ -24,14 +24,16 @@ def init_api(app: Flask) -> Api:
     from app.api.bookings import blp as bookings_blp
     from app.api.catalogs import blp as catalogs_blp
     from app.api.clients import blp as clients_blp
+    from app.api.leads import blp as leads_blp
     from app.api.me import blp as me_blp
     from app.api.notifications import blp as notifications_blp
+    from app.api.outbox import blp as outbox_blp
     from app.api.traffic import blp as traffic_blp
     from app.extensions import csrf
 
     api = DashboardApi(app)
     for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp, traffic_blp,
-                      appeals_blp):
+                      appeals_blp, leads_blp, outbox_blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
         csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
     errors.init_app(app)

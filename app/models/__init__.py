@@ -11,4 +11,5 @@ def import_all_models() -> None:
     import catalogs.models  # noqa: F401
     import clients.models  # noqa: F401
     import documents.models  # noqa: F401
+    import leads.models  # noqa: F401
     import traffic.models  # noqa: F401

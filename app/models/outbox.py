@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import UTCDateTime
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+OUTBOX_STATUSES = ("pending", "sending", "retrying", "sent", "failed")
 
 
 class OutboxMessage(db.Model):
@@ -30,6 +30,11 @@ class OutboxMessage(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provider_message_id: Mapped[str | None] = mapped_column(String(120))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="SET NULL"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id", ondelete="SET NULL"), index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    gateway: Mapped[str] = mapped_column(String(16), default="")
+    provider_status: Mapped[str] = mapped_column(String(32), default="")
+    provider_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.domain.appeals import AutoCategory, ClientFacts, automatic_category
-from app.domain.errors import Conflict, NotFound, fail_on
+from app.domain.errors import Conflict, fail_on
 from app.domain.i18n import N_, Message, plain_params
 from app.services.catalogs import visible_rows
-from app.services.persistence import commit_or_conflict
+from app.services.persistence import commit_or_conflict, get_versioned
 from app.services.regulations import load_regulations
 from appeals.models import APPEAL_CHANNELS, Appeal, ServiceRequest
 from catalogs.models import AppealCategory, AppealOutcome
@@ -162,11 +162,8 @@ def _close(process: ServiceRequest, status: str, actor_id: int | None, now: date
 def close_service_request(session: Session, process_id: int, *, result: str, note: str, actor_id: int | None,
                           clock: Clock, version: int | None = None) -> ServiceRequest:
     """End an open «Обращение в СТО» as done or refused (a refusal needs a note saying why)."""
-    process = session.get(ServiceRequest, process_id)
-    if process is None:
-        raise NotFound(N_("This service request does not exist."))
-    if version is not None and version != process.version:
-        raise Conflict(STALE_PROCESS)
+    process = get_versioned(session, ServiceRequest, process_id, version=version, stale=STALE_PROCESS,
+                            missing=N_("This service request does not exist."))
     if process.status != "open":
         raise Conflict(N_("This service request is already closed."))
     if result not in ("done", "refused"):

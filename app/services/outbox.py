@@ -1,25 +1,44 @@
-"""The outbox: messages are rows first; a worker claims each one and delivers it exactly once."""
+"""The outbox: messages are rows first; a worker claims each one and delivers it exactly once.
+
+Life of a row: pending → sending (claimed, with a lease) → sent; a failed send → retrying (with
+`next_attempt_at`, re-enqueued for that time) → sending → … → failed after the last attempt (visible in
+the outbox list, retried only by hand). A row whose worker died while sending stays "sending" until its
+lease expires; then the reconciler re-enqueues it and the next claim takes it over. The idempotency key
+travels to the provider with every attempt, so a send repeated after a crash is recognised there.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.domain.delivery import (
+    MAX_SEND_ATTEMPTS,
+    normalise_provider_status,
+    provider_status_advances,
+    retry_delay,
+    should_retry,
+)
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.i18n import N_
 from app.domain.recipients import recipient_error
 from app.domain.templates import render_template_body
 from app.gateways import Gateway
 from app.models.outbox import OutboxMessage
 
+log = logging.getLogger(__name__)
+
 DELIVER_JOB = "tasks.outbox.deliver_message"
 SEND_LEASE = timedelta(minutes=5)
 
 
-def queue_message(
+def add_message(
     session: Session,
     *,
     channel: str,
@@ -27,13 +46,17 @@ def queue_message(
     body: str,
     idempotency_key: str,
     clock: Clock,
-    dispatcher,
     subject: str = "",
     template=None,
     created_by_id: int | None = None,
     client_id: int | None = None,
+    lead_id: int | None = None,
 ) -> OutboxMessage:
-    """Write the message row, commit, then ask a worker to deliver it."""
+    """Add the message row in the caller's transaction (flushed, not committed); the session hook sends it
+    to a worker after the commit. The same idempotency key again returns the existing row."""
+    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
     message = OutboxMessage(
         idempotency_key=idempotency_key,
         channel=channel,
@@ -46,16 +69,23 @@ def queue_message(
         attempts=0,
         created_by_id=created_by_id,
         client_id=client_id,
+        lead_id=lead_id,
         created_at=clock.now(),
     )
     session.add(message)
+    session.flush()
+    return message
+
+
+def queue_message(session: Session, *, clock: Clock, **fields) -> OutboxMessage:
+    """Write the message row and commit; a worker is asked to deliver it after the commit."""
+    message = add_message(session, clock=clock, **fields)
     session.commit()
-    dispatcher.enqueue(DELIVER_JOB, message.id, job_id=f"outbox-{message.id}")
     return message
 
 
 def send_test_message(session: Session, template_id: int, recipient: str, *, sample: dict, actor_id: int | None,
-                      clock: Clock, dispatcher) -> OutboxMessage:
+                      clock: Clock) -> OutboxMessage:
     """An admin checks a template end to end: render it with sample values and send it."""
     from catalogs.models import MessageTemplate
 
@@ -75,45 +105,233 @@ def send_test_message(session: Session, template_id: int, recipient: str, *, sam
         idempotency_key=f"test-{template.id}-{uuid.uuid4().hex}",
         created_by_id=actor_id,
         clock=clock,
-        dispatcher=dispatcher,
     )
 
 
-def deliver_message(session: Session, message_id: int, *, clock: Clock, gateway: Gateway) -> str:
-    """Claim the row (only one worker can), deliver through the gateway, mark it sent.
+@dataclass(frozen=True)
+class Outgoing:
+    """What a gateway needs of a row, read before the send so no database transaction stays open during it."""
 
-    Returns "sent", "failed" or "skipped" (already sent, or another worker holds the lease).
+    id: int
+    idempotency_key: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Outgoing:
+        return cls(row.id, row.idempotency_key, row.channel, row.recipient, row.subject or "", row.body or "")
+
+
+def _gateway_name(gateway: Gateway, message: Outgoing) -> str:
+    name_for = getattr(gateway, "name_for", None)
+    name = name_for(message) if callable(name_for) else getattr(gateway, "name", "")
+    return (name or "")[:16]
+
+
+def _rq_time(at: datetime) -> datetime:
+    """RQ's scheduler keeps whole seconds (it floors): round up so a retry never runs before it is due."""
+    return at + timedelta(microseconds=(1_000_000 - at.microsecond) % 1_000_000)
+
+
+def _claimable(now: datetime):
+    return or_(
+        OutboxMessage.status == "pending",
+        (OutboxMessage.status == "retrying")
+        & (OutboxMessage.next_attempt_at.is_(None) | (OutboxMessage.next_attempt_at <= now)),
+        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
+    )
+
+
+def deliver_message(session: Session, message_id: int, *, clock: Clock, gateway: Gateway, dispatcher=None,
+                    max_attempts: int = MAX_SEND_ATTEMPTS, lease: timedelta = SEND_LEASE) -> str:
+    """Claim the row (only one worker can), deliver it through the gateway, record the outcome.
+
+    Returns "sent"; "retrying" (failed, another attempt is scheduled with `dispatcher`); "failed" (the last
+    attempt failed); or "skipped" (already sent or failed, not due yet, or another worker holds the lease).
     """
     now = clock.now()
     claimed = session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-            ),
-        )
-        .values(status="sending", lease_until=now + SEND_LEASE, attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(status="sending", lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     session.commit()
     if claimed.rowcount != 1:
+        _reschedule_if_early(session, message_id, now=now, dispatcher=dispatcher)
         return "skipped"
-    message = session.get(OutboxMessage, message_id)
-    session.refresh(message)
+    row = session.get(OutboxMessage, message_id)
+    session.refresh(row)
+    attempt, message = row.attempts, Outgoing.of(row)
+    session.commit()  # no transaction stays open while the provider is talking
+    gateway_name = _gateway_name(gateway, message)
     try:
         provider_id = gateway.send(message)
-    except Exception as exc:  # noqa: BLE001 - any provider failure is recorded on the row
-        message.status = "failed"
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.lease_until = None
-        session.commit()
-        return "failed"
-    message.status = "sent"
-    message.sent_at = clock.now()
-    message.provider_message_id = provider_id
-    message.lease_until = None
-    message.last_error = ""
+    except Exception as exc:  # noqa: BLE001 - any provider failure is recorded on the row and retried
+        session.rollback()
+        return _record_failure(session, message_id, attempt, exc, gateway_name=gateway_name, clock=clock,
+                               dispatcher=dispatcher, max_attempts=max_attempts)
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status != "sent")
+        .values(status="sent", sent_at=clock.now(), provider_message_id=(provider_id or "")[:120] or None,
+                lease_until=None, next_attempt_at=None, last_error="", gateway=gateway_name)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
+    log.info("outbox message %s sent through %s (attempt %s)", message_id, gateway_name, attempt)
     return "sent"
+
+
+def _record_failure(session: Session, message_id: int, attempt: int, exc: Exception, *, gateway_name: str,
+                    clock: Clock, dispatcher, max_attempts: int) -> str:
+    retry = should_retry(attempt, max_attempts)
+    next_at = clock.now() + retry_delay(attempt) if retry else None
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    # Only the holder of this attempt may record its failure: if the lease ran out meanwhile, another
+    # worker owns the row now (and may already have sent it).
+    recorded = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending", OutboxMessage.attempts == attempt)
+        .values(status="retrying" if retry else "failed", last_error=error, lease_until=None,
+                next_attempt_at=next_at, gateway=gateway_name)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if recorded.rowcount != 1:
+        log.warning("outbox message %s: attempt %s failed (%s) after another worker took it over", message_id,
+                    attempt, error)
+        return "skipped"
+    if not retry:
+        log.error("outbox message %s failed for good after %s attempts: %s", message_id, attempt, error)
+        return "failed"
+    log.warning("outbox message %s: attempt %s failed (%s); next attempt at %s", message_id, attempt, error,
+                next_at.isoformat())
+    _dispatcher(dispatcher).enqueue_at(_rq_time(next_at), DELIVER_JOB, message_id,
+                                       job_id=f"outbox-{message_id}-a{attempt}")
+    return "retrying"
+
+
+def _reschedule_if_early(session: Session, message_id: int, *, now: datetime, dispatcher) -> None:
+    """A retry job that ran before its time (clock skew between machines) goes back to RQ, else it is lost
+    until the reconciler's next pass."""
+    due = session.scalar(select(OutboxMessage.next_attempt_at).where(
+        OutboxMessage.id == message_id, OutboxMessage.status == "retrying"))
+    session.rollback()
+    if due is not None and due > now:
+        when = _rq_time(due)
+        _dispatcher(dispatcher).enqueue_at(when, DELIVER_JOB, message_id,
+                                           job_id=f"outbox-{message_id}-e{int(when.timestamp())}")
+        log.info("outbox message %s: early, re-scheduled for %s", message_id, when.isoformat())
+    else:
+        log.info("outbox message %s: already sent, failed, or held by another worker", message_id)
+
+
+def _dispatcher(dispatcher):
+    if dispatcher is not None:
+        return dispatcher
+    from app.jobs import get_dispatcher
+
+    return get_dispatcher()
+
+
+def retry_failed(session: Session, message_ids: list[int], *, actor_id: int | None, clock: Clock,
+                 dispatcher=None) -> list[int]:
+    """Put failed messages back in the queue (by hand): pending, attempts from zero, one audit entry each.
+
+    Rows that are not "failed" (already retried, sent meanwhile) are left alone. Returns the ids queued.
+    """
+    from app.models.audit import AuditEntry
+
+    now = clock.now()
+    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids),
+                                                            OutboxMessage.status == "failed")))
+    queued = []
+    for row in rows:
+        done = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=None, lease_until=None)
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            continue
+        session.add(AuditEntry(at=now, actor_id=actor_id, entity=OutboxMessage.__tablename__, entity_id=row.id,
+                               entity_label=f"{row.channel} {row.recipient}"[:200], action="update",
+                               changes={"status": ["failed", "pending"], "attempts": [row.attempts, 0]}))
+        queued.append(row.id)
+    session.commit()
+    target = _dispatcher(dispatcher)
+    for message_id in queued:
+        target.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}-m{int(now.timestamp())}")
+    return queued
+
+
+def find_message(session: Session, *, provider_message_id: str | None = None,
+                 idempotency_key: str | None = None) -> OutboxMessage | None:
+    """The outbox row a provider talks about: by its message id, else by our idempotency key."""
+    row = None
+    if provider_message_id:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_message_id)
+                             .order_by(OutboxMessage.id).limit(1))
+    if row is None and idempotency_key:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
+    return row
+
+
+def record_provider_status(session: Session, *, status: str, clock: Clock, provider_message_id: str | None = None,
+                           idempotency_key: str | None = None, at: datetime | None = None) -> OutboxMessage:
+    """A delivery status from the provider (delivered, read, failed …) on its outbox row; committed.
+
+    Statuses may arrive out of order: one earlier in the life of a message than the recorded one is ignored.
+    The row's own status is not changed: "sent" means the provider took it; this is what happened next.
+    """
+    row = find_message(session, provider_message_id=provider_message_id, idempotency_key=idempotency_key)
+    if row is None:
+        raise NotFound(N_("No outgoing message has this provider id."))
+    if provider_status_advances(row.provider_status, status):
+        row.provider_status = normalise_provider_status(status)
+        row.provider_status_at = at or clock.now()
+    session.commit()
+    return row
+
+
+def client_for_sender(session: Session, channel: str, sender: str):
+    """The one client this phone (WhatsApp, SMS) or e-mail address belongs to; None if unknown or shared."""
+    from email.utils import parseaddr
+
+    from app.domain.normalise import contact_key
+    from app.services.traffic import client_by_phone
+    from clients.models import Client, ClientContact
+
+    if channel != "email":
+        return client_by_phone(session, sender)
+    key = contact_key("email", parseaddr(sender)[1] or sender)
+    if not key:
+        return None
+    ids = list(session.scalars(select(ClientContact.client_id).where(
+        ClientContact.kind == "email", ClientContact.value_key == key).distinct().limit(2)))
+    return session.get(Client, ids[0]) if len(ids) == 1 else None
+
+
+def record_reply(session: Session, *, provider_message_id: str, sender: str, body: str, clock: Clock,
+                 channel: str | None = None, received_at: datetime | None = None,
+                 in_reply_to_key: str | None = None):
+    """Store a client's reply from the provider (flushed, not committed). Returns (row, created): the same
+    provider message id again returns the stored row. The client is the sender's (by phone or e-mail),
+    else the client of the message replied to."""
+    from leads.models import InboundMessage
+
+    existing = session.scalar(select(InboundMessage).where(InboundMessage.provider_message_id == provider_message_id))
+    if existing is not None:
+        return existing, False
+    replied = find_message(session, idempotency_key=in_reply_to_key) if in_reply_to_key else None
+    channel = channel or (replied.channel if replied is not None else ("email" if "@" in sender else "sms"))
+    client = client_for_sender(session, channel, sender)
+    client_id = client.id if client is not None else (replied.client_id if replied is not None else None)
+    row = InboundMessage(provider_message_id=provider_message_id, channel=channel, sender=sender.strip()[:200],
+                         body=body, received_at=received_at or clock.now(), client_id=client_id,
+                         in_reply_to_id=replied.id if replied is not None else None)
+    session.add(row)
+    session.flush()
+    return row, True

@@ -44,6 +44,7 @@ def timer_handler(kind: str) -> Callable[[Handler], Handler]:
 
 def _load_handlers() -> None:
     import app.services.desk  # noqa: F401  (confirmation-desk timers)
+    import app.services.leads  # noqa: F401  (cadence steps, no-show checks)
     import app.services.traffic  # noqa: F401  (traffic escalation)
 
 
@@ -149,6 +150,8 @@ def reconcile(session: Session, *, clock: Clock, dispatcher) -> dict[str, int]:
         dispatcher.enqueue(FIRE_JOB, action_id, job_id=f"timer-{action_id}-r{bucket}")
     messages = list(session.scalars(select(OutboxMessage.id).where(or_(
         (OutboxMessage.status == "pending") & (OutboxMessage.created_at <= now - RECONCILE_GRACE),
+        (OutboxMessage.status == "retrying") & or_(OutboxMessage.next_attempt_at.is_(None),
+                                                   OutboxMessage.next_attempt_at <= now - RECONCILE_GRACE),
         (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
     )).limit(5_000)))
     for message_id in messages:
@@ -182,26 +185,35 @@ def rq_time(due_at: datetime) -> datetime:
 
 
 def _collect(session, _flush_context) -> None:
+    from app.models.outbox import OutboxMessage
+
     pending = session.info.setdefault("timers_to_dispatch", [])
     pending.extend((obj.id, obj.due_at) for obj in session.new if isinstance(obj, ScheduledAction))
+    messages = session.info.setdefault("messages_to_dispatch", [])
+    messages.extend(obj.id for obj in session.new if isinstance(obj, OutboxMessage))
 
 
 def _dispatch(session) -> None:
     pending = session.info.pop("timers_to_dispatch", [])
-    if pending:
+    messages = session.info.pop("messages_to_dispatch", [])
+    if pending or messages:
         from app.jobs import get_dispatcher
+        from app.services.outbox import DELIVER_JOB
 
         dispatcher = get_dispatcher()
         for action_id, due_at in pending:
             dispatcher.enqueue_at(rq_time(due_at), FIRE_JOB, action_id, job_id=f"timer-{action_id}")
+        for message_id in messages:
+            dispatcher.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}")
 
 
 def _forget(session) -> None:
     session.info.pop("timers_to_dispatch", None)
+    session.info.pop("messages_to_dispatch", None)
 
 
 def install_dispatch_hooks(session_factory: Any) -> None:
-    """New timers are sent to RQ only after the transaction that wrote them commits."""
+    """New timers and outbox messages go to RQ only after the transaction that wrote them commits."""
     for name, listener in (("after_flush", _collect), ("after_commit", _dispatch), ("after_rollback", _forget)):
         if not event.contains(session_factory, name, listener):
             event.listen(session_factory, name, listener)

@@ -26,7 +26,7 @@ class CountingGateway:
 
 def _queue(session, clock, dispatcher, key="k-1"):
     return queue_message(session, channel="sms", recipient="+79084944434", body="Тест", idempotency_key=key,
-                         clock=clock, dispatcher=dispatcher)
+                         clock=clock)
 
 
 def test_a_message_is_delivered_once_even_if_the_job_runs_twice(session, clock, dispatcher):
@@ -51,18 +51,19 @@ def test_a_held_lease_blocks_a_second_worker_until_it_expires(session, clock, di
     assert gateway.sent == ["k-1"]
 
 
-def test_a_provider_failure_is_recorded_on_the_row(session, clock, dispatcher):
+def test_a_provider_failure_is_recorded_on_the_row_and_retried_later(session, clock, dispatcher):
     message = _queue(session, clock, dispatcher)
-    assert deliver_message(session, message.id, clock=clock, gateway=CountingGateway(fail=True)) == "failed"
+    assert deliver_message(session, message.id, clock=clock, gateway=CountingGateway(fail=True),
+                           dispatcher=dispatcher) == "retrying"
     row = session.scalar(select(OutboxMessage))
-    assert row.status == "failed" and "provider down" in row.last_error
+    assert row.status == "retrying" and "provider down" in row.last_error
+    assert row.next_attempt_at == clock.now() + timedelta(minutes=1)
 
 
-def test_the_same_idempotency_key_cannot_be_queued_twice(session, clock, dispatcher):
-    import pytest
-    from sqlalchemy.exc import IntegrityError
+def test_the_same_idempotency_key_is_queued_once(session, clock, dispatcher):
+    from sqlalchemy import func
 
-    _queue(session, clock, dispatcher)
-    with pytest.raises(IntegrityError):
-        _queue(session, clock, dispatcher)
-    session.rollback()
+    first = _queue(session, clock, dispatcher)
+    again = _queue(session, clock, dispatcher)
+    assert again.id == first.id
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

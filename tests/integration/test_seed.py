@@ -56,3 +56,21 @@ def test_the_cadences_carry_the_seed_steps_in_order(session):
     no_show = session.scalar(select(cm.Cadence).where(cm.Cadence.code == "meeting_no_show"))
     same_day_calls = [s for s in no_show.steps if s.day_offset == 0 and s.action == "call_task"]
     assert len(same_day_calls) == 2
+
+
+def test_demo_leads_run_their_cadences_and_are_installed_once(session, clock):
+    from sqlalchemy import func, select
+
+    from leads.models import CadenceRun, Lead
+    from seed.clients import install_demo_clients
+    from seed.demo import install_demo
+    from seed.leads import install_demo_leads
+
+    install_demo(session)
+    install_demo_clients(session, clock=clock, count=30)
+    assert install_demo_leads(session, clock=clock) == 12
+    assert install_demo_leads(session, clock=clock) == 0
+    assert session.scalar(select(func.count()).select_from(Lead)) == 12
+    codes = set(session.scalars(select(CadenceRun.cadence_code)))
+    assert codes == {"qualified_no_meeting", "meeting_no_show"}
+    assert session.scalar(select(func.count()).select_from(Lead).where(Lead.meeting_at.is_not(None))) == 4

@@ -20,7 +20,7 @@ def test_reconcile_reenqueues_overdue_timers_and_stuck_messages_once_per_bucket(
              clock=clock, payload={"day": "2026-11-23"})
     session.commit()
     queue_message(session, channel="sms", recipient="+79084944434", body="x", idempotency_key="stuck",
-                  clock=clock, dispatcher=dispatcher)
+                  clock=clock)
     clock.advance(minutes=1)
     before = len(dispatcher.calls)
     report = reconcile(session, clock=clock, dispatcher=dispatcher)

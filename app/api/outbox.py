@@ -1,0 +1,173 @@
+"""Outgoing messages API: the outbox of a client or lead, and the provider's inbound webhook
+(delivery statuses and client replies)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from flask import abort
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from app.api.auth import api_roles
+from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.schemas import PageArgsSchema
+from app.clock import get_clock
+from app.domain.roles import Role
+from app.extensions import db
+from app.models.outbox import OUTBOX_STATUSES, OutboxMessage
+from app.services import outbox as service
+
+blp = Blueprint("api_outbox", __name__, description="Outgoing messages and the provider's webhook")
+blp.url_prefix_suffix = ""
+
+READ_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.CALL_CENTER, Role.SALES_MANAGER)
+INBOUND_ROLES = (Role.ADMIN, Role.CALL_CENTER)  # the provider calls with an integration user's token
+MESSAGE_CHANNELS = ("whatsapp", "sms", "email")
+BAD_CURSOR = "cursor must be the value of `next` from the previous page."
+
+
+class OutboxArgsSchema(PageArgsSchema):
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+    client_id = fields.Int(load_default=None, validate=validate.Range(min=1))
+    lead_id = fields.Int(load_default=None, validate=validate.Range(min=1))
+
+
+class OutboxItemSchema(Schema):
+    id = fields.Int(required=True)
+    channel = fields.Str(required=True)
+    template_code = fields.Str(allow_none=True, required=True)
+    status = fields.Str(required=True, metadata={"enum": list(OUTBOX_STATUSES)})
+    created_at = fields.DateTime(required=True)
+    client_id = fields.Int(allow_none=True, required=True)
+    lead_id = fields.Int(allow_none=True, required=True)
+    attempts = fields.Int(required=True)
+    next_attempt_at = fields.DateTime(allow_none=True, required=True)
+    provider_status = fields.Str(required=True)
+    sent_at = fields.DateTime(allow_none=True, required=True)
+
+
+class OutboxPageSchema(Schema):
+    items = fields.List(fields.Nested(OutboxItemSchema), required=True)
+    next = fields.Str(allow_none=True, required=True)
+
+
+class InboundSchema(Schema):
+    """What the provider posts. Extra fields of its own are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.Str(required=True, validate=validate.OneOf(("status", "reply")))
+    provider_message_id = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    idempotency_key = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=120),
+                                 metadata={"description": "status: our key of the message (if the provider id is "
+                                                          "unknown to us); reply: the key of the message replied to"})
+    status = fields.Str(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32),
+                        metadata={"description": "delivered, read, failed …"})
+    channel = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(MESSAGE_CHANNELS))
+    sender = fields.Str(load_default=None, allow_none=True, data_key="from", validate=validate.Length(max=200))
+    text = fields.Str(load_default="", validate=validate.Length(max=20000))
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _per_type(self, data, **kwargs):
+        if data["type"] == "status" and not data.get("status"):
+            raise ValidationError({"status": ["A status update needs `status`."]})
+        if data["type"] == "reply" and not (data.get("sender") or "").strip():
+            raise ValidationError({"from": ["A reply needs `from` (the client's phone or e-mail)."]})
+
+
+class InboundResultSchema(Schema):
+    type = fields.Str(required=True)
+    id = fields.Int(required=True, metadata={"description": "the outbox message (status) or the stored reply"})
+    status = fields.Str(metadata={"description": "status: our status of the message"})
+    provider_status = fields.Str(metadata={"description": "status: the provider's status now recorded"})
+    client_id = fields.Int(allow_none=True, metadata={"description": "reply: the client identified, if any"})
+    in_reply_to_id = fields.Int(allow_none=True)
+    created = fields.Bool(metadata={"description": "reply: false when this reply was already stored"})
+
+
+def _item(row: OutboxMessage) -> dict:
+    return {"id": row.id, "channel": row.channel, "template_code": row.template_code, "status": row.status,
+            "created_at": row.created_at, "client_id": row.client_id, "lead_id": row.lead_id,
+            "attempts": row.attempts, "next_attempt_at": row.next_attempt_at,
+            "provider_status": row.provider_status or "", "sent_at": row.sent_at}
+
+
+def _encode_cursor(row: OutboxMessage) -> str:
+    return base64.urlsafe_b64encode(json.dumps([row.created_at.isoformat(), row.id]).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        at, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        at = datetime.fromisoformat(at)
+        if at.tzinfo is None or not isinstance(last_id, int):
+            raise ValueError(cursor)
+        return at, last_id
+    except (ValueError, TypeError, UnicodeError):
+        abort(400, description=BAD_CURSOR)
+
+
+@blp.route("/outbox")
+@api_roles(*READ_ROLES)
+@blp.arguments(OutboxArgsSchema, location="query")
+@blp.response(200, OutboxPageSchema)
+def outbox(args):
+    """Outgoing messages, newest first, keyset-paged (no COUNT); filter by client and/or lead."""
+    query = select(OutboxMessage)
+    if args["client_id"] is not None:
+        query = query.where(OutboxMessage.client_id == args["client_id"])
+    if args["lead_id"] is not None:
+        query = query.where(OutboxMessage.lead_id == args["lead_id"])
+    if args["cursor"]:
+        at, last_id = _decode_cursor(args["cursor"])
+        query = query.where(tuple_(OutboxMessage.created_at, OutboxMessage.id) < tuple_(at, last_id))
+    rows = list(db.session.scalars(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+                                   .limit(args["limit"] + 1)))
+    more = len(rows) > args["limit"]
+    rows = rows[: args["limit"]]
+    return {"items": [_item(r) for r in rows], "next": _encode_cursor(rows[-1]) if more else None}
+
+
+@blp.route("/messaging/inbound", methods=["POST"])
+@api_roles(*INBOUND_ROLES)
+@blp.arguments(InboundSchema)
+@blp.response(200, InboundResultSchema)
+def inbound(data):
+    """The provider's webhook. `status`: a delivery status of one of our messages (404 if unknown).
+    `reply`: a client's reply, stored once per `provider_message_id` (201, or 200 with the same id when it
+    comes again); a reply from a known client stops the follow-up cadences of their open leads."""
+    clock = get_clock()
+    if data["type"] == "status":
+        row = service.record_provider_status(db.session, status=data["status"], clock=clock,
+                                             provider_message_id=data["provider_message_id"],
+                                             idempotency_key=data["idempotency_key"], at=data["received_at"])
+        return {"type": "status", "id": row.id, "status": row.status, "provider_status": row.provider_status}
+    reply, created = _store_reply(data, clock)
+    result = {"type": "reply", "id": reply.id, "client_id": reply.client_id, "in_reply_to_id": reply.in_reply_to_id,
+              "created": created}
+    return result, 201 if created else 200
+
+
+def _store_reply(data: dict, clock):
+    from app.services.leads import client_replied
+
+    fields_ = {"provider_message_id": data["provider_message_id"], "sender": data["sender"], "body": data["text"],
+               "channel": data["channel"], "received_at": data["received_at"],
+               "in_reply_to_key": data["idempotency_key"], "clock": clock}
+    try:
+        reply, created = service.record_reply(db.session, **fields_)
+        if created and reply.client_id is not None:
+            client_replied(db.session, client_id=reply.client_id, inbound_id=reply.id, clock=clock)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same reply arrived twice at once: the other request stored it
+        reply, created = service.record_reply(db.session, **fields_)
+        if created:
+            raise
+    return reply, created

@@ -1,0 +1,203 @@
+"""«Лиды»: the call-centre manager's call tasks for today, the lead card with its cadence (which step, what
+comes next and when), lead events and call outcomes, and the meetings calendar (a day or a week)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import StaffBaseView, field_messages
+from app.clock import get_clock
+from app.domain.errors import Conflict, DomainError, NotFound
+from app.domain.roles import Role
+from app.i18n import dealership_timezone, translate
+from app.models.user import User
+from app.services import leads as service
+from leads.labels import ACTION_LABELS, EVENT_LABELS, OUTCOME_LABELS, RUN_STATUS_LABELS, STOP_REASON_LABELS
+from leads.models import CallTask, Lead, LeadEvent
+
+VIEW_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER, Role.SUPERVISOR})
+WRITE_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER})
+LIST_LIMIT = 100
+
+
+def parse_local(value: str | None) -> datetime | None:
+    """A datetime-local input in the dealership's zone → aware; None when empty or not a date."""
+    try:
+        naive = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=dealership_timezone()) if naive.tzinfo is None else naive
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class LeadsView(StaffBaseView):
+    allowed_roles = VIEW_ROLES
+
+    def _require_write(self) -> None:
+        if not current_user.has_any_role(WRITE_ROLES):
+            abort(403)
+
+    def _local_bounds(self, day: date, days: int = 1) -> tuple[datetime, datetime]:
+        zone = dealership_timezone()
+        return (datetime.combine(day, time(0), tzinfo=zone), datetime.combine(day + timedelta(days=days), time(0),
+                                                                               tzinfo=zone))
+
+    # ----- today's call tasks and the open leads
+
+    @expose("/")
+    def index(self):
+        session = self.db_session
+        now = get_clock().now()
+        today = now.astimezone(dealership_timezone()).date()
+        _, end_of_today = self._local_bounds(today)
+        mine_only = request.args.get("all") != "1"
+        tasks = select(CallTask).options(joinedload(CallTask.lead).joinedload(Lead.client)).where(
+            CallTask.status == "open", CallTask.due_at < end_of_today)
+        if mine_only:
+            tasks = tasks.where(or_(CallTask.assignee_id == current_user.id, CallTask.assignee_id.is_(None)))
+        leads = select(Lead).options(joinedload(Lead.client), joinedload(Lead.stage),
+                                     joinedload(Lead.meeting_employee)).where(Lead.closed_at.is_(None))
+        if mine_only:
+            leads = leads.where(or_(Lead.responsible_id == current_user.id,
+                                    Lead.meeting_employee_id == current_user.id))
+        return self.render(
+            "leads/index.html", now=now, mine_only=mine_only,
+            tasks=list(session.scalars(tasks.order_by(CallTask.due_at, CallTask.id).limit(LIST_LIMIT))),
+            leads=list(session.scalars(leads.order_by(Lead.id.desc()).limit(LIST_LIMIT))), limit=LIST_LIMIT,
+            outcome_labels=OUTCOME_LABELS, can_write=current_user.has_any_role(WRITE_ROLES))
+
+    @expose("/new", methods=("GET", "POST"))
+    def new(self):
+        self._require_write()
+        errors, status = {}, 200
+        if request.method == "POST":
+            draft = service.LeadDraft(client_id=request.form.get("client_id", type=int),
+                                      interest=request.form.get("interest", ""),
+                                      responsible_id=request.form.get("responsible_id", type=int))
+            try:
+                lead = service.create_lead(self.db_session, draft, actor_id=current_user.id, clock=get_clock())
+            except DomainError as exc:
+                self.db_session.rollback()
+                errors, status = field_messages(exc), 400
+            else:
+                flash(gettext("%(number)s created.", number=lead.number), "success")
+                return redirect(url_for(".card", lead_id=lead.id))
+        return self.render("leads/new.html", errors=errors, values=request.values.to_dict(), staff=self._staff(),
+                           client_search_url=url_for("traffic.clients")), status
+
+    def _staff(self, role: str | None = None) -> list[User]:
+        query = select(User).where(User.active.is_(True)).order_by(User.full_name, User.username)
+        if role is not None:
+            from app.models.user import Role as RoleRow
+
+            query = query.join(User.roles).where(RoleRow.code == role)
+        return list(self.db_session.scalars(query))
+
+    # ----- the lead card
+
+    @expose("/<int:lead_id>")
+    def card(self, lead_id: int):
+        return self._render_card(lead_id)
+
+    def document_url(self, lead_id: int) -> str:
+        return url_for(f"{self.endpoint}.card", lead_id=lead_id)
+
+    def _render_card(self, lead_id: int, *, errors=None, failed: str = "", status: int = 200):
+        session = self.db_session
+        try:
+            lead = service.get_lead(session, lead_id)
+        except NotFound:
+            abort(404)
+        run = service.current_run(session, lead_id)
+        steps = []
+        if run is not None:
+            for index, step in enumerate(service.run_steps(run)):
+                steps.append((index, step, service.step_time(session, run, step)))
+        done_steps = {}
+        events = list(session.scalars(select(LeadEvent).options(joinedload(LeadEvent.actor))
+                                      .where(LeadEvent.lead_id == lead_id).order_by(LeadEvent.at.desc(),
+                                                                                   LeadEvent.id.desc()).limit(200)))
+        for event in events:
+            if event.type == "cadence_step" and run is not None and event.details.get("cadence") == run.cadence_code:
+                done_steps.setdefault(event.details.get("step"), event)
+        return self.render(
+            "leads/card.html", lead=lead, run=run, steps=steps, done_steps=done_steps,
+            next_step=service.next_step(session, run), tasks=service.open_tasks(session, lead_id), events=events,
+            errors=errors or {}, failed=failed, values=request.form.to_dict(), now=get_clock().now(),
+            sales=self._staff(Role.SALES_MANAGER), action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
+            outcome_labels=OUTCOME_LABELS, run_status_labels=RUN_STATUS_LABELS, stop_labels=STOP_REASON_LABELS,
+            can_write=current_user.has_any_role(WRITE_ROLES),
+        ), status
+
+    def _act(self, lead_id: int, action, *, success: str, failed: str):
+        self._require_write()
+        try:
+            action()
+        except DomainError as exc:
+            self.db_session.rollback()
+            errors = ({"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound)
+                      else field_messages(exc))
+            return self._render_card(lead_id, errors=errors, failed=failed,
+                                     status=409 if isinstance(exc, Conflict) else 400)
+        flash(success, "success")
+        return redirect(url_for(".card", lead_id=lead_id))
+
+    @expose("/<int:lead_id>/events", methods=("POST",))
+    def event(self, lead_id: int):
+        form = request.form
+        kind = form.get("type", "")
+        return self._act(lead_id, lambda: service.record_event(
+            self.db_session, lead_id, kind, actor_id=current_user.id, clock=get_clock(),
+            at=parse_local(form.get("at")), employee_id=form.get("employee_id", type=int), note=form.get("note", ""),
+            version=form.get("version", type=int)), success=gettext("Saved."), failed=kind)
+
+    @expose("/tasks/<int:task_id>", methods=("POST",))
+    def task_outcome(self, task_id: int):
+        self._require_write()
+        task = self.db_session.get(CallTask, task_id)
+        if task is None:
+            abort(404)
+        form = request.form
+        return self._act(task.lead_id, lambda: service.complete_call_task(
+            self.db_session, task_id, outcome=form.get("outcome", ""), actor_id=current_user.id, clock=get_clock(),
+            callback_at=parse_local(form.get("callback_at")), note=form.get("note", ""),
+            version=form.get("version", type=int)), success=gettext("The call is recorded."), failed=f"task{task_id}")
+
+    # ----- the meetings calendar
+
+    @expose("/calendar")
+    def calendar(self):
+        today = get_clock().now().astimezone(dealership_timezone()).date()
+        week = request.args.get("view") == "week"
+        day = _day(request.args.get("day"), today)
+        first = day - timedelta(days=day.weekday()) if week else day
+        days = [first + timedelta(days=n) for n in range(7 if week else 1)]
+        start, end = self._local_bounds(first, len(days))
+        employee_id = request.args.get("employee_id", type=int)
+        query = select(Lead).options(joinedload(Lead.client), joinedload(Lead.meeting_employee),
+                                     joinedload(Lead.stage)).where(Lead.meeting_at >= start, Lead.meeting_at < end)
+        if employee_id:
+            query = query.where(Lead.meeting_employee_id == employee_id)
+        meetings = list(self.db_session.scalars(query.order_by(Lead.meeting_at).limit(1000)))
+        zone = dealership_timezone()
+        employees = sorted({m.meeting_employee for m in meetings if m.meeting_employee}, key=str)
+        by_cell = {}
+        for meeting in meetings:
+            by_cell.setdefault((meeting.meeting_at.astimezone(zone).date(), meeting.meeting_employee_id), []) \
+                .append(meeting)
+        return self.render("leads/calendar.html", days=days, week=week, day=day, today=today, employees=employees,
+                           by_cell=by_cell, staff=self._staff(Role.SALES_MANAGER), employee_id=employee_id,
+                           step=timedelta(days=7 if week else 1), zone=zone)
