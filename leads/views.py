@@ -19,12 +19,15 @@ from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
 from app.services import leads as service
+from catalogs.models import LeadStage
+from clients.models import Client
 from leads.labels import ACTION_LABELS, EVENT_LABELS, OUTCOME_LABELS, RUN_STATUS_LABELS, STOP_REASON_LABELS
 from leads.models import CallTask, Lead, LeadEvent
 
 VIEW_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER, Role.SUPERVISOR})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER})
 LIST_LIMIT = 100
+CALENDAR_LIMIT = 2000  # meetings on one screen; more asks to pick an employee
 
 
 def parse_local(value: str | None) -> datetime | None:
@@ -64,7 +67,8 @@ class LeadsView(StaffBaseView):
         today = now.astimezone(dealership_timezone()).date()
         _, end_of_today = self._local_bounds(today)
         mine_only = request.args.get("all") != "1"
-        tasks = select(CallTask).options(joinedload(CallTask.lead).joinedload(Lead.client)).where(
+        tasks = select(CallTask).options(
+            joinedload(CallTask.lead).joinedload(Lead.client).selectinload(Client.contacts)).where(
             CallTask.status == "open", CallTask.due_at < end_of_today)
         if mine_only:
             tasks = tasks.where(or_(CallTask.assignee_id == current_user.id, CallTask.assignee_id.is_(None)))
@@ -187,17 +191,21 @@ class LeadsView(StaffBaseView):
         days = [first + timedelta(days=n) for n in range(7 if week else 1)]
         start, end = self._local_bounds(first, len(days))
         employee_id = request.args.get("employee_id", type=int)
-        query = select(Lead).options(joinedload(Lead.client), joinedload(Lead.meeting_employee),
-                                     joinedload(Lead.stage)).where(Lead.meeting_at >= start, Lead.meeting_at < end)
+        query = (select(Lead.id, Lead.meeting_at, Lead.meeting_employee_id, Client.name, LeadStage.name,
+                        LeadStage.code)
+                 .join(Client, Client.id == Lead.client_id).join(LeadStage, LeadStage.id == Lead.stage_id)
+                 .where(Lead.meeting_at >= start, Lead.meeting_at < end))
         if employee_id:
             query = query.where(Lead.meeting_employee_id == employee_id)
-        meetings = list(self.db_session.scalars(query.order_by(Lead.meeting_at).limit(1000)))
+        rows = self.db_session.execute(query.order_by(Lead.meeting_at).limit(CALENDAR_LIMIT + 1)).all()
+        capped = len(rows) > CALENDAR_LIMIT
         zone = dealership_timezone()
-        employees = sorted({m.meeting_employee for m in meetings if m.meeting_employee}, key=str)
-        by_cell = {}
-        for meeting in meetings:
-            by_cell.setdefault((meeting.meeting_at.astimezone(zone).date(), meeting.meeting_employee_id), []) \
-                .append(meeting)
+        by_cell: dict[tuple[date, int | None], list] = {}
+        for row in rows[:CALENDAR_LIMIT]:
+            by_cell.setdefault((row.meeting_at.astimezone(zone).date(), row.meeting_employee_id), []).append(row)
+        people = {user.id: user for user in self._staff()}
+        employees = sorted((people[i] for i in {key[1] for key in by_cell} if i in people), key=str)
         return self.render("leads/calendar.html", days=days, week=week, day=day, today=today, employees=employees,
                            by_cell=by_cell, staff=self._staff(Role.SALES_MANAGER), employee_id=employee_id,
-                           step=timedelta(days=7 if week else 1), zone=zone)
+                           step=timedelta(days=7 if week else 1), zone=zone, capped=capped, limit=CALENDAR_LIMIT,
+                           card_url=url_for(".card", lead_id=0)[:-1])

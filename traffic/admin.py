@@ -11,6 +11,7 @@ from admin_views.base import JournalView
 from admin_views.filters import day_filters
 from app.domain.roles import Role
 from app.i18n import format_local
+from app.models.user import User
 from traffic.hooks import STATUS_LABELS
 from traffic.models import Traffic
 
@@ -42,12 +43,17 @@ def _goal_options():
 
 
 def _user_options():
+    """Employees for the two user filters: ids and names only, read once per request."""
+    from flask import g
     from sqlalchemy import select
 
     from app.extensions import db
     from app.models.user import User
 
-    return [(str(user.id), str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
+    if "journal_user_options" not in g:
+        rows = db.session.execute(select(User.id, User.full_name, User.username).order_by(User.username))
+        g.journal_user_options = [(str(id_), full_name or username) for id_, full_name, username in rows]
+    return g.journal_user_options
 
 
 def minutes_between(start, end) -> str:
@@ -103,5 +109,5 @@ class TrafficJournalView(JournalView):
 
     def get_query(self):
         return super().get_query().options(
-            joinedload(Traffic.goal), joinedload(Traffic.client), joinedload(Traffic.registered_by),
-            joinedload(Traffic.taken_by), joinedload(Traffic.ignore_reason))
+            joinedload(Traffic.goal), joinedload(Traffic.client), joinedload(Traffic.registered_by).lazyload(User.roles),
+            joinedload(Traffic.taken_by).lazyload(User.roles), joinedload(Traffic.ignore_reason))

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.paging import BAD_CURSOR
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES
@@ -105,7 +106,7 @@ def search(args):
                               day=today_bounds(get_clock().now(), dealership_timezone()),
                               limit=args["limit"], cursor=args["cursor"])
     except ValueError:
-        abort(400, description="cursor must be the value of `next` from the previous page.")
+        abort(400, description=BAD_CURSOR)
     return {"items": [_client(row.client, row.cars) for row in page.rows], "next": page.next_cursor}
 
 
@@ -148,7 +149,7 @@ def timeline(args, client_id: int):
     service.get_client(db.session, client_id)
     cursor = args["cursor"]
     if cursor is not None and not cursor.isdigit():
-        abort(400, description="cursor must be the value of `next` from the previous page.")
+        abort(400, description=BAD_CURSOR)
     offset = int(cursor or 0)
     items = client_timeline(db.session, client_id, limit=args["limit"] + 1, offset=offset)
     more = len(items) > args["limit"]

@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime
-
-from flask import abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.paging import newest_first
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
 from app.domain.roles import Role
@@ -27,7 +23,6 @@ blp.url_prefix_suffix = ""
 READ_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.CALL_CENTER, Role.SALES_MANAGER)
 INBOUND_ROLES = (Role.ADMIN, Role.CALL_CENTER)  # the provider calls with an integration user's token
 MESSAGE_CHANNELS = ("whatsapp", "sms", "email")
-BAD_CURSOR = "cursor must be the value of `next` from the previous page."
 
 
 class OutboxArgsSchema(PageArgsSchema):
@@ -98,21 +93,6 @@ def _item(row: OutboxMessage) -> dict:
             "provider_status": row.provider_status or "", "sent_at": row.sent_at}
 
 
-def _encode_cursor(row: OutboxMessage) -> str:
-    return base64.urlsafe_b64encode(json.dumps([row.created_at.isoformat(), row.id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        at = datetime.fromisoformat(at)
-        if at.tzinfo is None or not isinstance(last_id, int):
-            raise ValueError(cursor)
-        return at, last_id
-    except (ValueError, TypeError, UnicodeError):
-        abort(400, description=BAD_CURSOR)
-
-
 @blp.route("/outbox")
 @api_roles(*READ_ROLES)
 @blp.arguments(OutboxArgsSchema, location="query")
@@ -124,14 +104,9 @@ def outbox(args):
         query = query.where(OutboxMessage.client_id == args["client_id"])
     if args["lead_id"] is not None:
         query = query.where(OutboxMessage.lead_id == args["lead_id"])
-    if args["cursor"]:
-        at, last_id = _decode_cursor(args["cursor"])
-        query = query.where(tuple_(OutboxMessage.created_at, OutboxMessage.id) < tuple_(at, last_id))
-    rows = list(db.session.scalars(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-                                   .limit(args["limit"] + 1)))
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": [_item(r) for r in rows], "next": _encode_cursor(rows[-1]) if more else None}
+    rows, cursor = newest_first(db.session, query, OutboxMessage.created_at, OutboxMessage.id,
+                                limit=args["limit"], cursor=args["cursor"])
+    return {"items": [_item(r) for r in rows], "next": cursor}
 
 
 @blp.route("/messaging/inbound", methods=["POST"])

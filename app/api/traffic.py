@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
-from flask import abort, g
+from flask import g
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.paging import newest_first
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES, Role
 from app.extensions import db
@@ -161,20 +159,8 @@ def journal(args):
         query = query.where(Traffic.registered_at >= args["from_"])
     if args["to"] is not None:
         query = query.where(Traffic.registered_at < args["to"])
-    if args["cursor"]:
-        try:
-            at, last_id = json.loads(base64.urlsafe_b64decode(args["cursor"].encode()))
-            from datetime import datetime
-
-            query = query.where(tuple_(Traffic.registered_at, Traffic.id) < tuple_(datetime.fromisoformat(at), last_id))
-        except (ValueError, TypeError):
-            abort(400, description="cursor must be the value of `next` from the previous page.")
-    rows = list(db.session.scalars(query.order_by(Traffic.registered_at.desc(), Traffic.id.desc())
-                                   .limit(args["limit"] + 1)))
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    cursor = (base64.urlsafe_b64encode(json.dumps([rows[-1].registered_at.isoformat(), rows[-1].id]).encode())
-              .decode() if more else None)
+    rows, cursor = newest_first(db.session, query, Traffic.registered_at, Traffic.id, limit=args["limit"],
+                                cursor=args["cursor"])
     return {"items": [traffic_json(r) for r in rows], "next": cursor}
 
 

@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import FixedClock, SystemClock
-from app.jobs import RqDispatcher
 from app.models.outbox import OutboxMessage
 from app.services.outbox import deliver_message, queue_message
 from app.services.timers import reconcile
@@ -31,17 +30,6 @@ LEASE = 3  # seconds
 pytestmark = pytest.mark.worker
 
 
-@pytest.fixture
-def clock():
-    return SystemClock()
-
-
-@pytest.fixture
-def dispatcher(redis_server):
-    from redis import Redis
-
-    Redis.from_url(redis_server.url).flushall()
-    return RqDispatcher(redis_server.url)
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.clock import SystemClock
 from app.domain.confirmation import CallInput
 from app.domain.errors import Conflict
-from app.jobs import RqDispatcher
 from app.models.timers import Notification, ScheduledAction
 from app.services.timers import FIRE_JOB, reconcile, schedule
 from documents.models import Booking
@@ -29,17 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
 
 
-@pytest.fixture
-def clock():
-    return SystemClock()
-
-
-@pytest.fixture
-def dispatcher(redis_server):
-    from redis import Redis
-
-    Redis.from_url(redis_server.url).flushall()
-    return RqDispatcher(redis_server.url)
 
 
 def worker_env(app, redis_server) -> dict:

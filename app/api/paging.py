@@ -1,0 +1,40 @@
+"""Keyset pages for the API lists: newest first by (time, id); `next` is an opaque cursor, never a COUNT."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, tuple_
+
+BAD_CURSOR = "cursor must be the value of `next` from the previous page."
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (time, id) a `next` cursor holds; anything else answers 400."""
+    try:
+        at, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        at = datetime.fromisoformat(at)
+        if at.tzinfo is None or not isinstance(last_id, int):
+            raise ValueError(cursor)
+        return at, last_id
+    except (ValueError, TypeError, UnicodeError):
+        abort(400, description=BAD_CURSOR)
+
+
+def newest_first(session, query: Select, at_column: Any, id_column: Any, *, limit: int,
+                 cursor: str | None) -> tuple[list, str | None]:
+    """One page of `query` newest first after `cursor`, and the cursor of the next page (None at the end)."""
+    if cursor:
+        query = query.where(tuple_(at_column, id_column) < tuple_(*decode_cursor(cursor)))
+    rows = list(session.scalars(query.order_by(at_column.desc(), id_column.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more:
+        return rows, None
+    last = rows[-1]
+    key = [getattr(last, at_column.key).isoformat(), getattr(last, id_column.key)]
+    return rows, base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
