@@ -27,11 +27,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
 
     app.extensions["clock"] = clock or SystemClock()
 
-    from app import auth, cli, errors, i18n, jobs
+    from app import auth, cli, errors, i18n, input_guard, jobs
     from app.api import init_api
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.models import import_all_models
 
+    input_guard.init_app(app)  # before any route is added: the bounded <int:> converter
     import_all_models()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(INSTANCE_DIR.parent / "migrations"))

@@ -35,10 +35,11 @@ def json_error(status: int, code: str, message: str, fields: dict[str, str] | No
     return jsonify(body), status
 
 
-def _render(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, fields: dict[str, str] | None = None):
+    """The error page for people, or the JSON error body under /api/."""
     title = gettext(TITLES.get(status, N_("Error")))
     if wants_json():
-        return json_error(status, TITLES.get(status, "Error").lower().replace(" ", "_"), detail or title)
+        return json_error(status, TITLES.get(status, "Error").lower().replace(" ", "_"), detail or title, fields)
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
@@ -48,7 +49,7 @@ def http_error_page(error: HTTPException):
     detail = error.description if error.code == 400 and "CSRF" in (error.description or "") else None
     if detail:
         detail = gettext("The form has expired or was sent from another site. Reload the page and try again.")
-    return _render(error.code, detail)
+    return render_error(error.code, detail)
 
 
 def _database_unavailable(error: OperationalError):
@@ -56,7 +57,7 @@ def _database_unavailable(error: OperationalError):
 
     db.session.rollback()
     log.error("database unavailable: %s", error)
-    return _render(503, gettext("The database is not reachable right now. Try again in a minute."))
+    return render_error(503, gettext("The database is not reachable right now. Try again in a minute."))
 
 
 def _server_error(error: Exception):
@@ -64,7 +65,7 @@ def _server_error(error: Exception):
 
     db.session.rollback()
     log.exception("unhandled error", exc_info=error)
-    return _render(500)
+    return render_error(500)
 
 
 def init_app(app: Flask) -> None:
