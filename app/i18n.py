@@ -82,10 +82,32 @@ def format_money(value) -> str:
     return f"{value or 0:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
+def flash_text(message) -> str:
+    """A flashed message in the current language, as plain text for autoescaping.
+
+    Flashes arrive already formatted (often with a client's name inside), so they are looked up
+    in the catalog as whole strings and never %-formatted or marked safe: Jinja's `_()` would do
+    both, turning a name like `<img onerror=…>` into markup and a «10%» into a 500.
+    """
+    from flask_babel import get_translations
+
+    text = str(message)
+    return str(get_translations().gettext(text)) if text else text
+
+
+def label_of(labels: dict, code) -> str:
+    """The translated label of a code; an unknown code is shown as it is, never through the catalog."""
+    if code in labels:
+        return flash_text(labels[code])
+    return "" if code is None else str(code)
+
+
 def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["flash_text"] = flash_text
+    app.jinja_env.globals["label_of"] = label_of
     app.jinja_env.globals["translate"] = translate
     app.jinja_env.globals["get_locale"] = get_locale

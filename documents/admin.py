@@ -24,7 +24,7 @@ from admin_views.filters import day_filters
 from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
-from app.i18n import format_local, translate
+from app.i18n import format_local, label_of, translate
 from app.models.user import User
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, quick_matches
@@ -99,7 +99,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _labelled(labels: dict[str, str], attribute: str):
-    return lambda v, c, m, n: gettext(labels.get(getattr(m, attribute), getattr(m, attribute)))
+    return lambda v, c, m, n: label_of(labels, getattr(m, attribute))
 
 
 class DocumentView(StaffModelView):
