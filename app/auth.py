@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -99,6 +100,12 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A copied session or remember cookie carries the old token: rotating it ends both (ASVS 3.3.1).
+        user = current_user._get_current_object()
+        user.rotate_session()
+        db.session.commit()
+        log.info("logout: user=%s", user.id)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -149,7 +156,17 @@ def _unbind_audit_actor(exc=None) -> None:
         reset_audit_actor(token)
 
 
+def remember_cookie_duration(days) -> timedelta:
+    """REMEMBER_COOKIE_DAYS (default 14) as Flask-Login's REMEMBER_COOKIE_DURATION; garbage raises."""
+    value = int(days)
+    if value < 1:
+        raise ValueError(f"REMEMBER_COOKIE_DAYS must be at least 1, not {days!r}")
+    return timedelta(days=value)
+
+
 def init_app(app: Flask) -> None:
+    if "REMEMBER_COOKIE_DURATION" not in app.config:  # an explicit duration (a test's) wins
+        app.config["REMEMBER_COOKIE_DURATION"] = remember_cookie_duration(app.config["REMEMBER_COOKIE_DAYS"])
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
     login_manager.login_message_category = "warning"
