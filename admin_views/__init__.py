@@ -70,6 +70,7 @@ def init_admin(app: Flask) -> Admin:
     from admin_views.home import HomeView
     from admin_views.outbox import OutboxView
     from admin_views.settings import RegulationsView
+    from admin_views.two_factor import TwoFactorView
     from admin_views.users import UserView
     from app.extensions import db
     from app.models.audit import AuditEntry
@@ -107,6 +108,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(AuditView(AuditEntry, db, name=_l("Audit log"), category=administration, endpoint="audit"))
     admin.add_view(OutboxView(OutboxMessage, db, name=_l("Outbox"), category=administration,
                               endpoint="outboxmessage"))
+    admin.add_view(TwoFactorView(name=_l("Two-factor authentication"), endpoint="twofactor", url="/admin/2fa"))
     admin.init_app(app)
 
     from admin_views.audit import render_changes

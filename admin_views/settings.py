@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length
 
 from admin_views.base import ADMIN_ONLY, StaffBaseView
@@ -55,6 +55,10 @@ class RegulationsForm(FlaskForm):
     script_documents = TextAreaField(_l("Script: documents to bring"), validators=[InputRequired(), Length(max=2000)])
     script_handover = TextAreaField(_l("Script: time to hand the car over, goodbye"),
                                     validators=[InputRequired(), Length(max=2000)])
+    require_admin_2fa = BooleanField(
+        _l("Require two-factor authentication for administrators"),
+        description=_l("An administrator without it is sent to set it up after logging in and can open "
+                       "nothing else until it is on."))
 
     SECTIONS = (
         (_l("Visit confirmation"), ("confirmation_window_start", "confirmation_window_end", "latest_call_time",
@@ -66,6 +70,7 @@ class RegulationsForm(FlaskForm):
         (_l("Dealership"), ("dealer_name", "dealer_phone")),
         (_l("Visit confirmation call script"),
          ("script_greeting", "script_purpose", "script_documents", "script_handover")),
+        (_l("Security"), ("require_admin_2fa",)),
     )
 
 

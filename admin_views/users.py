@@ -18,7 +18,7 @@ from app.services.users import password_problem
 class UserView(StaffModelView):
     allowed_roles = ADMIN_ONLY
     can_delete = False  # people leave; their history stays: disable instead
-    column_list = ("username", "full_name", "email", "roles", "active", "created_at")
+    column_list = ("username", "full_name", "email", "roles", "active", "totp_enabled", "created_at")
     column_searchable_list = ("username", "full_name", "email")
     column_filters = ("active",)
     column_default_sort = ("username", False)
@@ -30,6 +30,7 @@ class UserView(StaffModelView):
         "email": _l("E-mail"),
         "roles": _l("Roles"),
         "active": _l("Active"),
+        "totp_enabled": _l("Two-factor authentication"),
         "created_at": _l("Created"),
     }
     column_formatters = {"roles": lambda v, c, m, n: ", ".join(str(r) for r in m.roles)}

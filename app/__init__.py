@@ -12,7 +12,7 @@ from app.clock import Clock, SystemClock
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | None = None, dispatcher=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    from app.config import INSTANCE_DIR, Config
+    from app.config import INSTANCE_DIR, Config, rate_limit_storage_uri
 
     app.config.from_object(Config)
     if test_config:
@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
         INSTANCE_DIR.mkdir(exist_ok=True)
 
     app.extensions["clock"] = clock or SystemClock()
+    app.config["RATELIMIT_STORAGE_URI"] = rate_limit_storage_uri(app.config)
 
     from app import auth, cli, errors, i18n, input_guard, jobs
     from app.api import init_api

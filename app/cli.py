@@ -69,6 +69,20 @@ def disable_command(username):
     click.echo(f"disabled {username}")
 
 
+@users.command("reset-2fa")
+@click.argument("username")
+def reset_2fa_command(username):
+    """Turn a user's second factor off (lost phone); their sessions end and they may set it up again."""
+    from app.extensions import db
+    from app.services.two_factor import reset
+
+    try:
+        reset(db.session, username)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"two-factor authentication reset for {username}")
+
+
 @api_tokens.command("create")
 @click.option("--username", required=True)
 @click.option("--name", default="", help="What the token is for (e.g. the PBX).")

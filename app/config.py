@@ -32,6 +32,11 @@ def default_redis_url() -> str:
     return f"redis://127.0.0.1:{DEFAULT_REDIS_PORT}/0"
 
 
+def rate_limit_storage_uri(config) -> str:
+    """RATELIMIT_STORAGE_URI when set explicitly, otherwise the app's own Redis (REDIS_URL)."""
+    return config.get("RATELIMIT_STORAGE_URI") or config["REDIS_URL"]
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` / `postgresql://` forms and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -57,9 +62,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 12 * 3600
+    # «Remember me» lasts this many days (Flask-Login's own default is 365); becomes REMEMBER_COOKIE_DURATION.
+    REMEMBER_COOKIE_DAYS = int(os.environ.get("REMEMBER_COOKIE_DAYS", "14"))
 
     WTF_CSRF_TIME_LIMIT = None
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Throttling counters are shared by every web process: empty = the app's Redis (REDIS_URL, see
+    # rate_limit_storage_uri); memory:// counts per process and is only for tests.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    # If that Redis is unreachable, count in this process's memory meanwhile instead of failing the login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, Time
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, Time, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.extensions import db
@@ -206,4 +206,5 @@ class RegulationSettings(db.Model):
     script_purpose: Mapped[str] = mapped_column(Text, default="")
     script_documents: Mapped[str] = mapped_column(Text, default="")
     script_handover: Mapped[str] = mapped_column(Text, default="")
+    require_admin_2fa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -109,6 +109,7 @@ def make_test_app(url: str, clock, dispatcher, **overrides):
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",  # the app's default is its Redis; tests share one on purpose only
         "SECRET_KEY": "test-secret",
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
         **overrides,

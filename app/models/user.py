@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,7 +41,7 @@ class Role(db.Model):
 class User(UserMixin, db.Model):
     __tablename__ = "user"
     __audited__ = True
-    __audit_exclude__ = ("password_hash", "session_token")
+    __audit_exclude__ = ("password_hash", "session_token", "totp_secret", "totp_last_step")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -52,6 +52,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The second factor: the TOTP secret (set at enrolment, active once confirmed with a code) and the last
+    # 30-second step whose code was accepted (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.id)
 
@@ -83,6 +88,17 @@ class User(UserMixin, db.Model):
 
     def has_any_role(self, roles) -> bool:
         return bool(self.role_codes & {str(r) for r in roles})
+
+
+class RecoveryCode(db.Model):
+    """One unused recovery code of a user's second factor (only its SHA-256); using it deletes the row."""
+
+    __tablename__ = "user_recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_user_recovery_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ApiToken(db.Model):

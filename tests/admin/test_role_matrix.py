@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from app.domain.roles import Role
 
@@ -47,8 +48,8 @@ def allowed_roles(endpoint: str, methods=frozenset({"GET"})) -> set[str] | None:
 def sample_url(app, rule) -> str:
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if "Integer" in converter else ("up" if arg == "direction" else "x")
+        # isinstance, not the class name: the input guard's <int:> converter is a bounded IntegerConverter.
+        values[arg] = 1 if isinstance(rule._converters[arg], IntegerConverter) else ("up" if arg == "direction" else "x")
     with app.test_request_context():
         from flask import url_for
 
