@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.input_limits import INT32_MAX
 from app.domain.normalise import card_key, name_key, phone_query_keys, vehicle_key
 from clients.models import Car, Client, ClientContact, ClientEvent
 from documents.models import OPEN_WORK_ORDER_STATES, Booking, PartsReservation, WorkOrder, WorkSheet
@@ -91,10 +92,11 @@ def decode_cursor(cursor: str | None) -> tuple[str, int] | None:
         return None
     try:
         key, client_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise ValueError("bad cursor") from None
-    if not isinstance(key, str) or not isinstance(client_id, int):
-        raise ValueError("bad cursor")
+    if not isinstance(key, str) or "\x00" in key or not isinstance(client_id, int) \
+            or not 0 <= client_id <= INT32_MAX:
+        raise ValueError("bad cursor")  # a forged cursor never reaches the database
     return key, client_id
 
 

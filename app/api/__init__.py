@@ -5,9 +5,17 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_smorest import Api
 
+from app.api.schemas import ErrorSchema
+
 
 class DashboardApi(Api):
-    """One HTTPException handler for the whole app: JSON under /api/, HTML pages elsewhere."""
+    """One HTTPException handler for the whole app: JSON under /api/, HTML pages elsewhere.
+
+    The document describes the real error body (`ErrorSchema`) under each status an operation can
+    answer (see ApiBlueprint.route), not an undocumented catch-all `default`."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
         from app.api.errors import http_error_json

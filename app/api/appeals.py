@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.fields import Id, Text
 from app.clock import get_clock
 from app.domain.roles import Role
 from app.extensions import db
@@ -22,12 +23,12 @@ APPEAL_ROLES = (Role.ADMIN, Role.RECEPTION, Role.SALES_MANAGER, Role.SERVICE_ADV
 
 
 class AppealInSchema(Schema):
-    client_id = fields.Int(required=True)
+    client_id = Id(required=True)
     channel = fields.Str(required=True, validate=validate.OneOf(APPEAL_CHANNELS))
-    category_id = fields.Int(load_default=None, allow_none=True)
-    outcome_id = fields.Int(load_default=None, allow_none=True)
-    traffic_id = fields.Int(load_default=None, allow_none=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=2000))
+    category_id = Id(load_default=None, allow_none=True)
+    outcome_id = Id(load_default=None, allow_none=True)
+    traffic_id = Id(load_default=None, allow_none=True)
+    note = Text(max_length=2000, load_default="")
 
 
 class AppealOutSchema(Schema):

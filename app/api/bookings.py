@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, g
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.fields import Amount, Day, Id, Int32, Moment, Text
 from app.clock import get_clock
 from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput, WorkLine
 from app.domain.roles import Role
 from app.extensions import db
 from app.services import desk
+from documents.models import Booking, BookingWork
 
 blp = Blueprint("api_bookings", __name__, description="Service bookings and the visit-confirmation desk")
 blp.url_prefix_suffix = ""
@@ -24,21 +26,24 @@ WRITE_ROLES = (Role.ADMIN, Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.RECEPT
 CALL_ROLES = (Role.ADMIN, Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR)
 
 
+MAX_WORKS = 100
+
+
 class WorkSchema(Schema):
-    work_id = fields.Int(load_default=None, allow_none=True)
-    name = fields.Str(load_default="", validate=validate.Length(max=200))
-    hours = fields.Decimal(required=True, places=2, as_string=True)
-    price = fields.Decimal(required=True, places=2, as_string=True)
+    work_id = Id(load_default=None, allow_none=True)
+    name = Text(BookingWork.name, load_default="")
+    hours = Amount(BookingWork.hours, required=True)
+    price = Amount(BookingWork.price, required=True)
 
 
 class BookingInSchema(Schema):
-    client_id = fields.Int(required=True)
-    car_id = fields.Int(load_default=None, allow_none=True)
-    advisor_id = fields.Int(load_default=None, allow_none=True)
-    start_at = fields.AwareDateTime(required=True)
-    phone = fields.Str(load_default="", validate=validate.Length(max=40))
-    works = fields.List(fields.Nested(WorkSchema), load_default=list)
-    note = fields.Str(load_default="", validate=validate.Length(max=5000))
+    client_id = Id(required=True)
+    car_id = Id(load_default=None, allow_none=True)
+    advisor_id = Id(load_default=None, allow_none=True)
+    start_at = Moment(required=True)
+    phone = Text(Booking.phone, load_default="")
+    works = fields.List(fields.Nested(WorkSchema), load_default=list, validate=validate.Length(max=MAX_WORKS))
+    note = Text(max_length=5000, load_default="")
 
 
 class ConfirmationSchema(Schema):
@@ -62,7 +67,7 @@ class BookingOutSchema(Schema):
     phone = fields.Str()
     start_at = fields.DateTime()
     end_at = fields.DateTime()
-    total = fields.Decimal(places=2, as_string=True)
+    total = Amount(Booking.total)
     status = fields.Str()
     version = fields.Int()
     works = fields.List(fields.Nested(WorkSchema))
@@ -76,28 +81,23 @@ class BookingListSchema(Schema):
 
 
 class DayArgsSchema(Schema):
-    date = fields.Date(load_default=None)
+    date = Day(load_default=None)
 
 
 class CallSchema(Schema):
     outcome = fields.Str(required=True, validate=validate.OneOf(OUTCOMES))
     reason = fields.Str(load_default="", validate=validate.OneOf(("", *NOT_REACHED_REASONS)))
-    callback_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    new_start_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    cancel_reason_id = fields.Int(load_default=None, allow_none=True)
-    added_works = fields.List(fields.Nested(WorkSchema), load_default=list)
-    note = fields.Str(load_default="", validate=validate.Length(max=2000))
-    version = fields.Int(load_default=None, allow_none=True)
+    callback_at = Moment(load_default=None, allow_none=True)
+    new_start_at = Moment(load_default=None, allow_none=True)
+    cancel_reason_id = Id(load_default=None, allow_none=True)
+    added_works = fields.List(fields.Nested(WorkSchema), load_default=list, validate=validate.Length(max=MAX_WORKS))
+    note = Text(max_length=2000, load_default="")
+    version = Int32(min=1, load_default=None, allow_none=True)
 
 
 class CancelSchema(Schema):
-    reason_id = fields.Int(required=True)
-    version = fields.Int(load_default=None, allow_none=True)
-
-    @validates_schema
-    def _positive(self, data, **_kwargs):
-        if data["reason_id"] < 1:
-            raise ValidationError("must be a catalog id", "reason_id")
+    reason_id = Id(required=True)
+    version = Int32(min=1, load_default=None, allow_none=True)
 
 
 def booking_json(booking) -> dict:
@@ -138,8 +138,6 @@ def list_day(args):
     """The bookings starting on `date` (default today, in the dealership's zone), by start time."""
     from sqlalchemy import select
 
-    from documents.models import Booking
-
     calendar = desk.working_calendar(db.session)
     day = args["date"] or calendar.local(get_clock().now()).date()
     start, end = calendar.day_bounds(day)
@@ -167,7 +165,7 @@ def confirmation_desk(args):
     return {"items": [booking_json(b) for b in desk.desk_list(db.session, day, calendar=calendar)], "next": None}
 
 
-@blp.route("/bookings/<int:booking_id>/confirmation-calls", methods=["POST"])
+@blp.route("/bookings/<int:booking_id>/confirmation-calls", methods=["POST"], errors=(409,))
 @api_roles(*CALL_ROLES)
 @blp.arguments(CallSchema)
 @blp.response(200, BookingOutSchema)
@@ -181,7 +179,7 @@ def confirmation_call(data, booking_id: int):
     return booking_json(booking)
 
 
-@blp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@blp.route("/bookings/<int:booking_id>/cancel", methods=["POST"], errors=(409,))
 @api_roles(*CALL_ROLES)
 @blp.arguments(CancelSchema)
 @blp.response(200, BookingOutSchema)

@@ -6,6 +6,7 @@ from flask import abort
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.paging import decode_offset
 from app.api.schemas import CatalogPageSchema, PageArgsSchema
 from app.domain.roles import ALL_ROLES
 from app.extensions import db
@@ -36,10 +37,7 @@ def catalog(args, name: str):
     model = CATALOGS.get(name)
     if model is None:
         abort(404, description=f"Unknown catalog {name!r}; known: {', '.join(CATALOGS)}.")
-    cursor = args["cursor"]
-    if cursor is not None and not cursor.isdigit():
-        abort(400, description="cursor must be the value of `next` from the previous page.")
-    offset = int(cursor or 0)
+    offset = decode_offset(args["cursor"])
     rows = visible_rows(db.session, model)  # catalogs are small; the list order needs the whole set
     page = rows[offset: offset + args["limit"]]
     more = offset + args["limit"] < len(rows)

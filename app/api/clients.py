@@ -7,14 +7,15 @@ from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
-from app.api.paging import BAD_CURSOR
+from app.api.fields import Int32, Text
+from app.api.paging import BAD_CURSOR, decode_offset
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES
 from app.extensions import db
 from app.i18n import dealership_timezone, translate
 from app.services import clients as service
-from clients.models import Client
+from clients.models import Car, Client, ClientContact
 from clients.search import ClientQuery, search_clients
 from clients.timeline import client_timeline
 from clients.views import EDIT_ROLES, today_bounds
@@ -23,29 +24,32 @@ blp = Blueprint("api_clients", __name__, description="Clients and cars")
 blp.url_prefix_suffix = "/clients"
 
 
+MAX_ITEMS = 50  # phones, e-mails or cars given at once
+
+
 class CarSchema(Schema):
     id = fields.Int(dump_only=True)
-    make_model = fields.Str(required=True, validate=validate.Length(max=200))
-    vin = fields.Str(load_default="", validate=validate.Length(max=40))
-    plate = fields.Str(load_default="", validate=validate.Length(max=20))
-    year = fields.Int(load_default=None, allow_none=True)
+    make_model = Text(Car.make_model, required=True)
+    vin = Text(Car.vin, load_default="")
+    plate = Text(Car.plate, load_default="")
+    year = Int32(load_default=None, allow_none=True)
 
 
 class ClientSchema(Schema):
     id = fields.Int(dump_only=True)
-    name = fields.Str(required=True, validate=validate.Length(max=200))
+    name = Text(Client.name, required=True)
     kind = fields.Str(load_default="person", validate=validate.OneOf(("person", "company")))
-    inn = fields.Str(load_default="", validate=validate.Length(max=12))
-    discount_card = fields.Str(load_default="", validate=validate.Length(max=40))
-    note = fields.Str(load_default="", validate=validate.Length(max=5000))
-    phones = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list)
-    emails = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list)
-    cars = fields.List(fields.Nested(CarSchema), load_default=list)
+    inn = Text(Client.inn, load_default="")
+    discount_card = Text(Client.discount_card, load_default="")
+    note = Text(max_length=5000, load_default="")
+    phones = fields.List(Text(ClientContact.value), load_default=list, validate=validate.Length(max=MAX_ITEMS))
+    emails = fields.List(Text(ClientContact.value), load_default=list, validate=validate.Length(max=MAX_ITEMS))
+    cars = fields.List(fields.Nested(CarSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS))
 
 
 class ClientDetailSchema(ClientSchema):
     manager_id = fields.Int(allow_none=True)
-    debt = fields.Str()
+    debt = fields.Str(metadata={"format": "decimal", "description": "owed on open work orders, like \"1500.00\""})
     other_contacts = fields.List(fields.Str())
 
 
@@ -147,10 +151,7 @@ def read(client_id: int):
 def timeline(args, client_id: int):
     """Everything that happened with the client, newest first (`next` continues further back)."""
     service.get_client(db.session, client_id)
-    cursor = args["cursor"]
-    if cursor is not None and not cursor.isdigit():
-        abort(400, description=BAD_CURSOR)
-    offset = int(cursor or 0)
+    offset = decode_offset(args["cursor"])
     items = client_timeline(db.session, client_id, limit=args["limit"] + 1, offset=offset)
     more = len(items) > args["limit"]
     return {

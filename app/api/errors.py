@@ -13,14 +13,31 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          409: "conflict", 422: "unprocessable", 429: "too_many_requests", 500: "server_error"}
 
 
-def http_error_json(error: HTTPException):
-    fields = {}
-    data = getattr(error, "data", None) or {}
-    messages = data.get("messages") if isinstance(data, dict) else None
-    if messages:
+def _flatten(problems, prefix: str, into: dict[str, str]) -> None:
+    """marshmallow's nested messages ({"works": {0: {"hours": [...]}}}) as {"works.0.hours": "..."}."""
+    if isinstance(problems, dict):
+        for key, value in problems.items():
+            _flatten(value, f"{prefix}.{key}" if prefix else str(key), into)
+    elif isinstance(problems, list | tuple) and not all(isinstance(item, str) for item in problems):
+        for index, value in enumerate(problems):
+            _flatten(value, f"{prefix}.{index}" if prefix else str(index), into)
+    else:
+        text = "; ".join(str(p) for p in problems) if isinstance(problems, list | tuple) else str(problems)
+        into[prefix or "_body"] = text
+
+
+def error_fields(messages) -> dict[str, str]:
+    """The per-field problems of a webargs error (`{location: {field: [problems]}}`), by dotted field."""
+    fields: dict[str, str] = {}
+    if isinstance(messages, dict):
         for location in messages.values():
-            for field, problems in location.items():
-                fields[field] = "; ".join(problems) if isinstance(problems, list) else str(problems)
+            _flatten(location, "", fields)
+    return fields
+
+
+def http_error_json(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    fields = error_fields(data.get("messages") if isinstance(data, dict) else None)
     status = error.code or 500
     message = error.description if status != 401 else "A valid bearer token is required."
     return json_error(status, CODES.get(status, "error"), message, fields)

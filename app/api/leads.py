@@ -7,10 +7,12 @@ from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.fields import Id, Int32, Moment, Text
 from app.clock import get_clock
 from app.domain.roles import Role
 from app.extensions import db
 from app.services import leads as service
+from leads.models import Lead
 
 blp = Blueprint("api_leads", __name__, description="Leads, meetings and follow-up cadences")
 blp.url_prefix_suffix = ""
@@ -21,17 +23,17 @@ API_EVENTS = ("no_meeting_set", "meeting_set", "contact_made", "not_reached", "n
 
 
 class LeadInSchema(Schema):
-    client_id = fields.Int(required=True)
-    interest = fields.Str(load_default="", validate=validate.Length(max=300))
-    responsible_id = fields.Int(load_default=None, allow_none=True)
+    client_id = Id(required=True)
+    interest = Text(Lead.interest, load_default="")
+    responsible_id = Id(load_default=None, allow_none=True)
 
 
 class LeadEventInSchema(Schema):
     type = fields.Str(required=True, validate=validate.OneOf(API_EVENTS))
-    at = fields.AwareDateTime(load_default=None, allow_none=True)
-    employee_id = fields.Int(load_default=None, allow_none=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=2000))
-    version = fields.Int(load_default=None, allow_none=True)
+    at = Moment(load_default=None, allow_none=True)
+    employee_id = Id(load_default=None, allow_none=True)
+    note = Text(max_length=2000, load_default="")
+    version = Int32(min=1, load_default=None, allow_none=True)
 
 
 class LeadSchema(Schema):
@@ -88,7 +90,7 @@ def read(lead_id: int):
     return lead_json(service.get_lead(db.session, lead_id))
 
 
-@blp.route("/leads/<int:lead_id>/events", methods=["POST"])
+@blp.route("/leads/<int:lead_id>/events", methods=["POST"], errors=(409,))
 @api_roles(*WRITE_ROLES)
 @blp.arguments(LeadEventInSchema)
 @blp.response(200, LeadSchema)

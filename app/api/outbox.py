@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.fields import Id, Moment, Text
 from app.api.paging import newest_first
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
@@ -16,6 +17,7 @@ from app.domain.roles import Role
 from app.extensions import db
 from app.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from app.services import outbox as service
+from leads.models import InboundMessage
 
 blp = Blueprint("api_outbox", __name__, description="Outgoing messages and the provider's webhook")
 blp.url_prefix_suffix = ""
@@ -27,8 +29,8 @@ MESSAGE_CHANNELS = ("whatsapp", "sms", "email")
 
 class OutboxArgsSchema(PageArgsSchema):
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
-    client_id = fields.Int(load_default=None, validate=validate.Range(min=1))
-    lead_id = fields.Int(load_default=None, validate=validate.Range(min=1))
+    client_id = Id(load_default=None)
+    lead_id = Id(load_default=None)
 
 
 class OutboxItemSchema(Schema):
@@ -57,16 +59,16 @@ class InboundSchema(Schema):
         unknown = EXCLUDE
 
     type = fields.Str(required=True, validate=validate.OneOf(("status", "reply")))
-    provider_message_id = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    idempotency_key = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=120),
+    provider_message_id = Text(InboundMessage.provider_message_id, required=True, min_length=1)
+    idempotency_key = Text(OutboxMessage.idempotency_key, load_default=None, allow_none=True,
                                  metadata={"description": "status: our key of the message (if the provider id is "
                                                           "unknown to us); reply: the key of the message replied to"})
-    status = fields.Str(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32),
+    status = Text(OutboxMessage.provider_status, load_default=None, allow_none=True, min_length=1,
                         metadata={"description": "delivered, read, failed …"})
     channel = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(MESSAGE_CHANNELS))
-    sender = fields.Str(load_default=None, allow_none=True, data_key="from", validate=validate.Length(max=200))
-    text = fields.Str(load_default="", validate=validate.Length(max=20000))
-    received_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    sender = Text(InboundMessage.sender, load_default=None, allow_none=True, data_key="from")
+    text = Text(max_length=20000, load_default="")
+    received_at = Moment(load_default=None, allow_none=True)
 
     @validates_schema
     def _per_type(self, data, **kwargs):
@@ -109,10 +111,11 @@ def outbox(args):
     return {"items": [_item(r) for r in rows], "next": cursor}
 
 
-@blp.route("/messaging/inbound", methods=["POST"])
+@blp.route("/messaging/inbound", methods=["POST"], errors=(404,))
 @api_roles(*INBOUND_ROLES)
 @blp.arguments(InboundSchema)
 @blp.response(200, InboundResultSchema)
+@blp.alt_response(201, schema=InboundResultSchema, description="reply: stored now", success=True)
 def inbound(data):
     """The provider's webhook. `status`: a delivery status of one of our messages (404 if unknown).
     `reply`: a client's reply, stored once per `provider_message_id` (201, or 200 with the same id when it

@@ -10,7 +10,19 @@ from typing import Any
 from flask import abort
 from sqlalchemy import Select, tuple_
 
+from app.domain.input_limits import INT32_MAX
+
 BAD_CURSOR = "cursor must be the value of `next` from the previous page."
+_OFFSET_DIGITS = frozenset("0123456789")
+
+
+def decode_offset(cursor: str | None) -> int:
+    """The row offset an offset-paged `next` holds (ASCII digits only: `int('²')` is no offset); else 400."""
+    if cursor is None:
+        return 0
+    if not cursor or not set(cursor) <= _OFFSET_DIGITS or len(cursor) > 10 or int(cursor) > INT32_MAX:
+        abort(400, description=BAD_CURSOR)
+    return int(cursor)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -18,10 +30,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         at, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         at = datetime.fromisoformat(at)
-        if at.tzinfo is None or not isinstance(last_id, int):
+        if at.tzinfo is None or not isinstance(last_id, int) or isinstance(last_id, bool) \
+                or not 0 <= last_id <= INT32_MAX:
             raise ValueError(cursor)
         return at, last_id
-    except (ValueError, TypeError, UnicodeError):
+    except (ValueError, TypeError, UnicodeError, RecursionError):
         abort(400, description=BAD_CURSOR)
 
 

@@ -27,13 +27,19 @@ class CatalogPageSchema(Schema):
 
 class PageArgsSchema(Schema):
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
-    cursor = fields.Str(load_default=None, allow_none=True)
+    cursor = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                        metadata={"description": "the `next` of the previous page"})
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.Str(required=True, metadata={"description": "stable machine code: bad_request, unauthorized, "
+                                                              "forbidden, not_found, conflict, validation_failed …"})
+    message = fields.Str(required=True, metadata={"description": "what went wrong, in the user's language"})
+    fields = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True,
+                         metadata={"description": "a message per field at fault (`works.0.hours`); may be empty"})
 
 
 class ErrorSchema(Schema):
-    class _Error(Schema):
-        code = fields.Str()
-        message = fields.Str()
-        fields = fields.Dict(keys=fields.Str(), values=fields.Str())
+    """The body of every error answer (SPEC §5.1)."""
 
-    error = fields.Nested(_Error)
+    error = fields.Nested(ErrorDetailSchema, required=True)

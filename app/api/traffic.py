@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
+from app.api.fields import Id, Moment, Text, column_length
 from app.api.paging import newest_first
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES, Role
@@ -23,11 +24,12 @@ PROCESS_ROLES = (Role.ADMIN, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERV
 
 
 class CallInSchema(Schema):
-    call_id = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    caller = fields.Str(required=True, validate=validate.Length(max=40))
-    line = fields.Str(load_default="", validate=validate.Length(max=60))
-    started_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    recording_url = fields.Url(load_default="", schemes={"http", "https"}, validate=validate.Length(max=1000))
+    call_id = Text(Traffic.call_id, required=True, min_length=1)
+    caller = Text(Traffic.phone, required=True)
+    line = Text(Traffic.line, load_default="")
+    started_at = Moment(load_default=None, allow_none=True)
+    recording_url = fields.Url(load_default="", schemes={"http", "https"},
+                               validate=validate.Length(max=column_length(Traffic.recording_url)))
 
 
 class CallOutSchema(Schema):
@@ -37,13 +39,14 @@ class CallOutSchema(Schema):
 
 class TrafficInSchema(Schema):
     channel = fields.Str(required=True, validate=validate.OneOf(CHANNELS))
-    goal_id = fields.Int(required=True)
-    client_id = fields.Int(load_default=None, allow_none=True)
-    description = fields.Str(load_default="", validate=validate.Length(max=500))
-    phone = fields.Str(load_default="", validate=validate.Length(max=40))
-    car_id = fields.Int(load_default=None, allow_none=True)
-    responsible_id = fields.Int(load_default=None, allow_none=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=2000))
+    goal_id = Id(required=True)
+    client_id = Id(load_default=None, allow_none=True)
+    description = Text(Traffic.description, load_default="")
+    phone = Text(Traffic.phone, load_default="")
+    car_id = Id(load_default=None, allow_none=True)
+    responsible_id = Id(load_default=None, allow_none=True,
+                        metadata={"description": "an active employee to notify instead of the goal's specialists"})
+    note = Text(max_length=2000, load_default="")
     queue = fields.Bool(load_default=False)
 
 
@@ -78,14 +81,14 @@ class TrafficSchema(Schema):
 
 class JournalArgsSchema(Schema):
     status = fields.Str(load_default=None, validate=validate.OneOf(STATUSES))
-    goal_id = fields.Int(load_default=None)
+    goal_id = Id(load_default=None)
     channel = fields.Str(load_default=None, validate=validate.OneOf(CHANNELS))
-    employee_id = fields.Int(load_default=None)
-    operator_id = fields.Int(load_default=None)
-    from_ = fields.AwareDateTime(load_default=None, data_key="from")
-    to = fields.AwareDateTime(load_default=None)
+    employee_id = Id(load_default=None)
+    operator_id = Id(load_default=None)
+    from_ = Moment(load_default=None, data_key="from")
+    to = Moment(load_default=None)
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.Str(load_default=None)
+    cursor = fields.Str(load_default=None, validate=validate.Length(max=200))
 
 
 class JournalSchema(Schema):
@@ -95,12 +98,12 @@ class JournalSchema(Schema):
 
 class AttachSchema(Schema):
     document_type = fields.Str(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
-    document_id = fields.Int(required=True)
+    document_id = Id(required=True)
 
 
 class IgnoreSchema(Schema):
-    reason_id = fields.Int(required=True)
-    comment = fields.Str(load_default="", validate=validate.Length(max=2000))
+    reason_id = Id(required=True)
+    comment = Text(max_length=2000, load_default="")
 
 
 def _seconds(start, end) -> int | None:
@@ -124,6 +127,8 @@ def traffic_json(row: Traffic) -> dict:
 @api_roles(*REGISTER_ROLES)
 @blp.arguments(CallInSchema)
 @blp.response(201, CallOutSchema)
+@blp.alt_response(200, schema=CallOutSchema, description="The same `call_id` again: the record it created",
+                  success=True)
 def telephony_call(data):
     """An IP-PBX reports an incoming call; the same `call_id` again answers 200 with the same record."""
     row, created = service.register_call(db.session, call_id=data["call_id"], caller=data["caller"],
@@ -171,7 +176,7 @@ def read(traffic_id: int):
     return traffic_json(service.get_traffic(db.session, traffic_id))
 
 
-@blp.route("/traffic/<int:traffic_id>/take", methods=["POST"])
+@blp.route("/traffic/<int:traffic_id>/take", methods=["POST"], errors=(409,))
 @api_roles(*PROCESS_ROLES)
 @blp.response(200, TrafficSchema)
 def take(traffic_id: int):
@@ -179,7 +184,7 @@ def take(traffic_id: int):
     return traffic_json(service.take(db.session, traffic_id, user_id=g.api_user.id, clock=get_clock()))
 
 
-@blp.route("/traffic/<int:traffic_id>/attach", methods=["POST"])
+@blp.route("/traffic/<int:traffic_id>/attach", methods=["POST"], errors=(409,))
 @api_roles(*PROCESS_ROLES)
 @blp.arguments(AttachSchema)
 @blp.response(200, TrafficSchema)
@@ -188,7 +193,7 @@ def attach(data, traffic_id: int):
                                        document_id=data["document_id"], user_id=g.api_user.id, clock=get_clock()))
 
 
-@blp.route("/traffic/<int:traffic_id>/ignore", methods=["POST"])
+@blp.route("/traffic/<int:traffic_id>/ignore", methods=["POST"], errors=(409,))
 @api_roles(*PROCESS_ROLES)
 @blp.arguments(IgnoreSchema)
 @blp.response(200, TrafficSchema)

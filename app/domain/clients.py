@@ -15,6 +15,7 @@ _INN_WEIGHTS_10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_WEIGHTS_12_A = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_WEIGHTS_12_B = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _PLATE = re.compile(r"^[0-9A-ZА-Я]{4,12}$")
+_INN = re.compile(r"[0-9]{10}|[0-9]{12}")
 
 
 def _check_digit(number: str, weights: tuple[int, ...]) -> int:
@@ -23,7 +24,7 @@ def _check_digit(number: str, weights: tuple[int, ...]) -> int:
 
 def inn_is_valid(inn: str) -> bool:
     """Russian taxpayer number: 10 digits (companies) or 12 (persons), with check digits."""
-    if not inn.isdigit() or len(inn) not in (10, 12):
+    if not _INN.fullmatch(inn):  # ASCII digits only: "²".isdigit() is true, but int("²") fails
         return False
     if len(inn) == 10:
         return _check_digit(inn, _INN_WEIGHTS_10) == int(inn[9])

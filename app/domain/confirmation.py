@@ -16,6 +16,8 @@ NOT_REACHED_REASONS = ("out_of_network", "unavailable", "busy", "rejected")
 # The desk state of a booking; `unreached` = no attempt left before the visit, not cancelled.
 STATES = ("to_call", "retry", "callback", "confirmed", "unreached", "cancelled")
 MAX_WORK_HOURS = Decimal("100")
+MAX_TOTAL = Decimal("9999999999.99")  # the booking's total column is Numeric(12, 2)
+TOTAL_TOO_LARGE = N_("The total is too large (at most 9 999 999 999.99).")
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,20 @@ def work_line_problems(line: WorkLine, index: int) -> dict[str, Message]:
     prefix = f"added_works.{index}."
     if not line.name.strip():
         problems[prefix + "name"] = Message(N_("Name the work."))
-    if not Decimal("0") <= line.hours <= MAX_WORK_HOURS:
+    if not line.hours.is_finite() or not Decimal("0") <= line.hours <= MAX_WORK_HOURS:
         problems[prefix + "hours"] = Message(N_("Hours must be between 0 and 100."))
-    if line.price < 0:
+    if not line.price.is_finite() or line.price < 0:
         problems[prefix + "price"] = Message(N_("The price cannot be negative."))
+    elif line.price > MAX_TOTAL:
+        problems[prefix + "price"] = Message(N_("The price is too large (at most 9 999 999 999.99)."))
     return problems
+
+
+def total_problem(prices: list[Decimal]) -> Message | None:
+    """A booking's total must fit its column (Numeric(12, 2)); the lines are checked one by one above."""
+    if all(p.is_finite() for p in prices) and sum(prices, Decimal("0")) > MAX_TOTAL:
+        return Message(TOTAL_TOO_LARGE)
+    return None
 
 
 def call_problems(call: CallInput, *, now: datetime, visit_start: datetime,
@@ -122,6 +133,6 @@ def call_problems(call: CallInput, *, now: datetime, visit_start: datetime,
 
 def booking_end(start: datetime, hours: list[Decimal], *, minimum: timedelta = timedelta(hours=1)) -> datetime:
     """The planned end: the start plus the works' hours (at least `minimum`), to whole minutes."""
-    total = sum(hours, Decimal("0"))
+    total = sum((h for h in hours if h.is_finite()), Decimal("0"))  # a bad line is reported, not computed
     duration = max(timedelta(minutes=int((total * 60).to_integral_value())), minimum)
     return start + duration

@@ -7,12 +7,16 @@ from decimal import Decimal
 from app.domain.i18n import N_, Message
 
 MAX_STANDARD_HOURS = Decimal("1000")
+MAX_PRICE = Decimal("9999999999.99")  # the column is Numeric(12, 2)
 
 
 def work_errors(standard_hours: Decimal | None, price: Decimal | None) -> dict[str, Message]:
     errors: dict[str, Message] = {}
-    if standard_hours is not None and not Decimal("0") < standard_hours <= MAX_STANDARD_HOURS:
+    if standard_hours is not None and (not standard_hours.is_finite()
+                                       or not Decimal("0") < standard_hours <= MAX_STANDARD_HOURS):
         errors["standard_hours"] = Message(N_("Hours must be above zero and at most 1000."))
-    if price is not None and price < 0:
+    if price is not None and (not price.is_finite() or price < 0):
         errors["price"] = Message(N_("The price cannot be negative."))
+    elif price is not None and price > MAX_PRICE:
+        errors["price"] = Message(N_("The price is too large (at most 9 999 999 999.99)."))
     return errors

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.domain.clients import car_problems, client_problems, contact_problem
 from app.domain.errors import Conflict, NotFound, ValidationFailed, fail_on
 from app.domain.i18n import N_, Message
+from app.domain.input_limits import stored_amount
 from app.domain.normalise import contact_key
 from app.services.persistence import commit_or_conflict
 from clients.models import EVENT_KINDS, Car, Client, ClientContact, ClientEvent
 from documents.models import OPEN_WORK_ORDER_STATES, WorkOrder
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -197,9 +201,16 @@ def complete_event(session: Session, event_id: int, *, clock: Clock) -> bool:
 
 
 def open_orders_debt(session: Session, client_id: int) -> Decimal:
-    """What the client still owes on work orders that are not closed."""
-    owed = session.scalar(
-        select(func.coalesce(func.sum(WorkOrder.total - WorkOrder.paid), 0))
-        .where(WorkOrder.client_id == client_id, WorkOrder.state.in_(OPEN_WORK_ORDER_STATES),
-               WorkOrder.total > WorkOrder.paid))
-    return Decimal(owed or 0).quantize(Decimal("0.01"))
+    """What the client still owes on work orders that are not closed. Summed here, not by the database:
+    an order whose stored amounts are not numbers (NaN, Infinity, 1e309 from an old form) is left out
+    and logged, so one bad row never breaks the client's card or API answer."""
+    rows = session.execute(select(WorkOrder.id, WorkOrder.total, WorkOrder.paid).where(
+        WorkOrder.client_id == client_id, WorkOrder.state.in_(OPEN_WORK_ORDER_STATES)))
+    owed = Decimal("0")
+    for order_id, total, paid in rows:
+        total, paid = stored_amount(total), stored_amount(paid)
+        if total is None or paid is None:
+            log.warning("work order %s has amounts that are not numbers; left out of the debt", order_id)
+        elif total > paid:
+            owed += total - paid
+    return owed.quantize(Decimal("0.01"))

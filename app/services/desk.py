@@ -21,6 +21,7 @@ from app.domain.confirmation import (
     after_failed_attempt,
     booking_end,
     call_problems,
+    total_problem,
     work_line_problems,
 )
 from app.domain.errors import Conflict, NotFound, fail_on
@@ -32,6 +33,7 @@ from app.services.notifications import notify
 from app.services.persistence import commit_or_conflict
 from app.services.regulations import load_regulations
 from app.services.timers import cancel_pending, schedule, timer_handler
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import CancellationReason, Work
 from clients.models import Car, Client
 from documents.models import Booking, BookingWork, ConfirmationAttempt
@@ -101,6 +103,7 @@ def catalog_work_line(session: Session, *, work_id: int | None, name: str, hours
     work = session.get(Work, work_id) if work_id else None
     return WorkLine(
         name=(name or "").strip() or (work.name if work else ""), work_id=work.id if work else None,
+        # a catalog value that is not a number (NaN stored by an old form) is reported as the line's problem
         hours=hours if hours is not None else (work.standard_hours or Decimal("0") if work else Decimal("0")),
         price=price if price is not None else (work.price or Decimal("0") if work else Decimal("0")),
     )
@@ -158,8 +161,12 @@ def create_booking(session: Session, draft: BookingDraft, *, actor_id: int | Non
     car = session.get(Car, draft.car_id) if draft.car_id else None
     if draft.car_id and (car is None or client is None or car.client_id != client.id):
         problems["car_id"] = Message(N_("This car belongs to another client."))
+    if draft.advisor_id is not None and active_employee(session, draft.advisor_id) is None:
+        problems["advisor_id"] = Message(NO_SUCH_EMPLOYEE)
     for index, line in enumerate(draft.works):
         problems.update({k.replace("added_works", "works"): v for k, v in work_line_problems(line, index).items()})
+    if total_problem([line.price for line in draft.works]) is not None:
+        problems["works"] = total_problem([line.price for line in draft.works])
     end = booking_end(draft.start_at, [line.hours for line in draft.works])
     regs = load_regulations(session)
     problems.update(_slot_problems(session, "start_at", advisor_id=draft.advisor_id, start=draft.start_at, end=end,
@@ -272,6 +279,9 @@ def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, ca
         for line in call.added_works:
             booking.works.append(BookingWork(work_id=line.work_id, name=line.name.strip(), hours=line.hours,
                                              price=line.price, added_on_call=True))
+        problem = total_problem([work.price or Decimal("0") for work in booking.works])
+        if problem is not None:
+            fail_on({"added_works": problem})
         refresh_totals(booking)
         _confirm(session, booking)
     elif call.outcome == "reschedule":

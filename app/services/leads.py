@@ -29,6 +29,7 @@ from app.services.outbox import add_message
 from app.services.persistence import commit_or_conflict, get_versioned
 from app.services.regulations import load_regulations
 from app.services.timers import cancel_pending, schedule, timer_handler
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import Cadence, LeadStage, LossReason, MessageTemplate
 from clients.models import Client
 from leads.models import CALL_OUTCOMES, CadenceRun, CallTask, Lead, LeadEvent
@@ -73,6 +74,8 @@ def create_lead(session: Session, draft: LeadDraft, *, actor_id: int | None, clo
     stage = _stage(session, draft.stage_code)
     if stage is None:
         fail_on({"stage": Message(N_("Unknown lead stage."))})
+    if draft.responsible_id is not None and active_employee(session, draft.responsible_id) is None:
+        fail_on({"responsible_id": Message(NO_SUCH_EMPLOYEE)})
     now = clock.now()
     lead = Lead(client=client, interest=draft.interest.strip(), stage=stage, responsible_id=draft.responsible_id,
                 created_at=now, created_by_id=actor_id)

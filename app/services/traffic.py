@@ -20,6 +20,7 @@ from app.models.timers import Notification, ScheduledAction
 from app.services.notifications import notify
 from app.services.regulations import load_regulations
 from app.services.timers import schedule, timer_handler
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import ContactGoal, IgnoreReason
 from clients.models import Car, Client, ClientContact
 from traffic.models import CHANNELS, DOCUMENT_TYPES, OPEN_STATUSES, Traffic
@@ -62,6 +63,8 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
         problems["car_id"] = Message(N_("This car belongs to another client."))
     if client is None and not draft.description.strip():
         problems["description"] = Message(N_("Pick the client or describe the visitor."))
+    if draft.responsible_id is not None and active_employee(session, draft.responsible_id) is None:
+        problems["responsible_id"] = Message(NO_SUCH_EMPLOYEE)
     fail_on(problems)
     now = clock.now()
     row = Traffic(channel=draft.channel, goal=goal, client=client, description=draft.description.strip(),
@@ -98,6 +101,8 @@ def route_call(session: Session, traffic_id: int, *, goal_id: int | None, respon
     goal = session.get(ContactGoal, goal_id) if goal_id else None
     if goal is None or not goal.show_in_list:
         fail_on({"goal_id": Message(N_("Choose the goal of the contact."))})
+    if responsible_id is not None and active_employee(session, responsible_id) is None:
+        fail_on({"responsible_id": Message(NO_SUCH_EMPLOYEE)})
     row.goal, row.responsible_id = goal, responsible_id
     row.registered_by_id = row.registered_by_id or actor_id  # the operator who routed it, for the journal
     if description.strip():

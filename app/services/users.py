@@ -81,3 +81,13 @@ def set_active(session: Session, username: str, active: bool) -> User:
         user.rotate_session()
     session.commit()
     return user
+
+
+NO_SUCH_EMPLOYEE = N_("Choose an active employee.")
+
+
+def active_employee(session: Session, user_id: int | None) -> User | None:
+    """The active user a document points at (responsible, advisor…), or None when there is none such:
+    a reference is checked here, never left for the database's foreign key to refuse."""
+    user = session.get(User, user_id) if user_id else None
+    return user if user is not None and user.active else None
