@@ -77,6 +77,7 @@ def init_admin(app: Flask) -> Admin:
     from app.models.outbox import OutboxMessage
     from app.models.timers import CalendarException
     from app.models.user import User
+    from app.security_headers import csp_nonce
     from catalogs import admin as catalog_admin
     from catalogs import models as cm
 
@@ -84,6 +85,7 @@ def init_admin(app: Flask) -> Admin:
         name=_l("Front office"),
         theme=Bootstrap4Theme(swatch="cerulean", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
+        csp_nonce_generator=csp_nonce,  # Flask-Admin's own <script>/<link> tags carry this request's nonce
     )
     catalogs = _l("Catalogs")
     for model, view_class, endpoint in (

@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     app.extensions["clock"] = clock or SystemClock()
     app.config["RATELIMIT_STORAGE_URI"] = rate_limit_storage_uri(app.config)
 
-    from app import auth, cli, errors, i18n, input_guard, jobs
+    from app import auth, cli, errors, i18n, input_guard, jobs, security_headers
     from app.api import init_api
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.models import import_all_models
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     _install_session_listeners(app)
     auth.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     init_api(app)
 
     from admin_views import init_admin

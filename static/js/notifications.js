@@ -8,8 +8,7 @@
     if (!box) {
       box = document.createElement("div");
       box.id = "live-notification";
-      box.className = "alert alert-warning shadow position-fixed";
-      box.style.cssText = "right: 1rem; bottom: 1rem; z-index: 2000; max-width: 28rem";
+      box.className = "alert alert-warning shadow position-fixed live-notification";
       document.body.appendChild(box);
     }
     box.innerHTML = "";

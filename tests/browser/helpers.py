@@ -39,7 +39,7 @@ def open_navbar_menu(page: Page, href: str) -> None:
 
 def run_list_action(page: Page, action: str) -> None:
     """Open the «With selected» dropdown of a list and run the bulk action named `action`."""
-    item = page.locator(f"a.dropdown-item[onclick*=\"modelActions.execute('{action}')\"]")
+    item = page.locator(f".dropdown-item[data-model-action='{action}']")
     page.locator("ul.nav-tabs li.dropdown", has=item).locator("a.dropdown-toggle").click()
     with page.expect_navigation():
         item.click()
