@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, Unauthorized
 
 from app.domain.errors import DomainError
 from app.errors import json_error
 from app.i18n import translate
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 422: "unprocessable", 429: "too_many_requests", 500: "server_error"}
+         409: "conflict", 422: "unprocessable", 429: "too_many_requests", 500: "server_error",
+         503: "service_unavailable"}
 
 
 def _flatten(problems, prefix: str, into: dict[str, str]) -> None:
@@ -39,7 +40,9 @@ def http_error_json(error: HTTPException):
     data = getattr(error, "data", None) or {}
     fields = error_fields(data.get("messages") if isinstance(data, dict) else None)
     status = error.code or 500
-    message = error.description if status != 401 else "A valid bearer token is required."
+    message = error.description
+    if status == 401 and message == Unauthorized.description:  # a token check's bare abort(401)
+        message = "A valid bearer token is required."
     return json_error(status, CODES.get(status, "error"), message, fields)
 
 
