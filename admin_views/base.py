@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
+from admin_views.search import LiteralSearchMixin
 from app.auth import is_safe_next
 from app.domain.errors import DomainError
 from app.domain.i18n import N_
@@ -101,8 +102,9 @@ class SafeRedirectMixin:
         return response
 
 
-class StaffModelView(SafeRedirectMixin, SessionMixin, RoleAccessMixin, ModelView):
-    """`allowed_roles` may open the view; only `edit_roles` (default: the same) may change anything."""
+class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAccessMixin, ModelView):
+    """`allowed_roles` may open the view; only `edit_roles` (default: the same) may change anything.
+    Searches take `%` and `_` literally (admin_views/search.py)."""
 
     page_size = 50
     can_set_page_size = False
