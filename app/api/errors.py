@@ -10,8 +10,7 @@ from app.errors import json_error
 from app.i18n import translate
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 422: "unprocessable", 429: "too_many_requests", 500: "server_error",
-         503: "service_unavailable"}
+         409: "conflict", 422: "unprocessable", 429: "too_many_requests", 500: "server_error"}
 
 
 def _flatten(problems, prefix: str, into: dict[str, str]) -> None:

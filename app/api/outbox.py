@@ -131,7 +131,7 @@ def provider_signed(view):
                                header=SIGNATURE_HEADER))
         if not secret:
             log.error("messaging webhook refused: MESSAGE_HTTP_WEBHOOK_SECRET is not set")
-            abort(503, gettext("The messaging webhook is not configured."))
+            abort(403, gettext("The messaging webhook is not configured."))
         problem = webhook_refusal(secret, signature=signature, timestamp=timestamp, body=request.get_data(cache=True),
                                   now=get_clock().now(), max_age=current_app.config["MESSAGE_HTTP_WEBHOOK_MAX_AGE"])
         if problem:
@@ -154,7 +154,7 @@ WEBHOOK_DOC = {
 }
 
 
-@blp.route("/messaging/inbound", methods=["POST"], errors=(401, 404, 503))
+@blp.route("/messaging/inbound", methods=["POST"], errors=(401, 403, 404))
 @provider_signed
 @blp.doc(**WEBHOOK_DOC)
 @blp.arguments(InboundSchema)
@@ -162,7 +162,7 @@ WEBHOOK_DOC = {
 @blp.alt_response(201, schema=InboundResultSchema, description="reply: stored now", success=True)
 def inbound(data):
     """The provider's webhook, signed with MESSAGE_HTTP_WEBHOOK_SECRET (401 when the signature is missing,
-    wrong or stale; 503 when no secret is configured; staff tokens are not accepted).
+    wrong or stale; 403 when no secret is configured; staff tokens are not accepted).
     `X-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Signature-Timestamp>.<raw body>")>`.
     `status`: a delivery status of one of our messages (404 if unknown).
     `reply`: a client's reply, stored once per `provider_message_id` (201, or 200 with the same id when it

@@ -115,8 +115,8 @@ def test_without_a_configured_secret_the_webhook_is_closed(app, session, clock, 
     lead, body = reply
     app.config["MESSAGE_HTTP_WEBHOOK_SECRET"] = ""
     signed = post_signed(app, clock, body, secret="")
-    assert signed.status_code == 503 and signed.get_json()["error"]["code"] == "service_unavailable"
-    assert post_signed(app, clock, body).status_code == 503
+    assert signed.status_code == 403 and signed.get_json()["error"]["code"] == "forbidden"
+    assert post_signed(app, clock, body).status_code == 403
     assert app.test_client().post(INBOUND_URL, json=body).status_code == 401
     assert replies_stored(session) == 0 and cadence_status(session, lead) == "running"
 
@@ -125,8 +125,7 @@ def test_the_openapi_document_describes_the_signature_not_a_bearer_token(app):
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/api/v1/messaging/inbound"]["post"]
     assert operation["security"] == [{"providerSignature": []}]
-    assert {"401", "503"} <= set(operation["responses"])
-    assert "403" not in operation["responses"]
+    assert {"401", "403"} <= set(operation["responses"])
     assert [p["name"] for p in operation["parameters"] if p["in"] == "header"] == ["X-Signature-Timestamp"]
     scheme = document["components"]["securitySchemes"]["providerSignature"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-Signature")
