@@ -12,6 +12,8 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
+from admin_views.search import LiteralSearchMixin
+from app.auth import is_safe_next
 from app.domain.errors import DomainError
 from app.domain.i18n import N_
 from app.domain.roles import Role
@@ -70,8 +72,39 @@ class SessionMixin:
         return db.session
 
 
-class StaffModelView(SessionMixin, RoleAccessMixin, ModelView):
-    """`allowed_roles` may open the view; only `edit_roles` (default: the same) may change anything."""
+class SafeRedirectMixin:
+    """Redirects and «back» links stay on this site.
+
+    Flask-Admin follows its `url` parameter after create, edit, delete and actions through its own
+    `is_safe_url`, which lets `http:/evil.com` through (the browser reads `http:///evil.com` as
+    another host). Here the parameter is followed only when `is_safe_next` accepts it, and any
+    redirect a view answers with is checked once more on the way out.
+    """
+
+    def return_url(self) -> str:
+        target = request.values.get("url")
+        return target if is_safe_next(target) else self.get_url(".index_view")
+
+    def get_save_return_url(self, model, is_created=False):
+        return self.return_url()
+
+    def render(self, template, **kwargs):
+        if "return_url" in kwargs and not is_safe_next(kwargs["return_url"]):
+            kwargs["return_url"] = self.get_url(".index_view")
+        return super().render(template, **kwargs)
+
+    def _run_view(self, fn, *args, **kwargs):
+        response = super()._run_view(fn, *args, **kwargs)
+        location = getattr(response, "location", None)
+        if location is not None and 300 <= response.status_code < 400 and not is_safe_next(location):
+            log.warning("off-site redirect refused: endpoint=%s target=%r", request.endpoint, location)
+            response.location = self.get_url(".index_view")
+        return response
+
+
+class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAccessMixin, ModelView):
+    """`allowed_roles` may open the view; only `edit_roles` (default: the same) may change anything.
+    Searches take `%` and `_` literally (admin_views/search.py)."""
 
     page_size = 50
     can_set_page_size = False

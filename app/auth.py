@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
@@ -52,11 +53,19 @@ PENDING = "2fa_pending"  # the session key of a login whose password was right a
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only same-site relative paths: blocks //host, /\\host, scheme: and javascript: targets."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A redirect target we follow: a same-origin absolute path and nothing else.
+
+    Refused: empty, anything not starting with exactly one "/" (so `http:/x`, `http:///x`,
+    `javascript:`, `data:`, relative paths and leading whitespace), `//host` and `/\\host`
+    (browsers read both as another host), any backslash, and control or whitespace characters
+    anywhere (browsers strip tabs and newlines before parsing).
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target):
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and all(ord(ch) >= 32 for ch in target)
+    return not parts.scheme and not parts.netloc
 
 
 def roles_required(*roles: str):

@@ -90,6 +90,10 @@ class Config:
     MESSAGE_HTTP_URL = os.environ.get("MESSAGE_HTTP_URL", "")
     MESSAGE_HTTP_TOKEN = os.environ.get("MESSAGE_HTTP_TOKEN", "")
     MESSAGE_HTTP_TIMEOUT = float(os.environ.get("MESSAGE_HTTP_TIMEOUT", "10"))
+    # The secret the provider signs its calls to /api/v1/messaging/inbound with (X-Signature, see
+    # app.gateways.webhook_signature). Empty: the webhook refuses every call.
+    MESSAGE_HTTP_WEBHOOK_SECRET = os.environ.get("MESSAGE_HTTP_WEBHOOK_SECRET", "")
+    MESSAGE_HTTP_WEBHOOK_MAX_AGE = float(os.environ.get("MESSAGE_HTTP_WEBHOOK_MAX_AGE", "300"))
     # A send that takes longer than this is presumed dead and may be taken over by another worker.
     OUTBOX_SEND_LEASE_SECONDS = int(os.environ.get("OUTBOX_SEND_LEASE_SECONDS", "300"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
@@ -101,6 +105,13 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"},
+            "providerSignature": {
+                "type": "apiKey", "in": "header", "name": "X-Signature",
+                "description": "The messaging provider's webhook calls only: `sha256=` + hex HMAC-SHA256 keyed "
+                               "with MESSAGE_HTTP_WEBHOOK_SECRET of `<X-Signature-Timestamp>.<raw body>`.",
+            },
+        }},
         "security": [{"bearerAuth": []}],
     }

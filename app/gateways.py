@@ -10,12 +10,16 @@ recognised by the provider instead of reaching the client twice.
 
 `gateway_from_config` returns a `GatewayRouter`: e-mail goes to EMAIL_GATEWAY, WhatsApp and SMS to
 MESSENGER_GATEWAY; both default to MESSAGE_GATEWAY ("log").
+
+Replies and delivery statuses come back to `POST /api/v1/messaging/inbound`, signed by the provider
+with the shared secret MESSAGE_HTTP_WEBHOOK_SECRET (`webhook_signature`, `webhook_refusal`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -24,6 +28,7 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
@@ -229,6 +234,41 @@ class HttpGateway:
         if not 200 <= status < 300:
             raise GatewayError(f"HTTP {status} from the provider")
         return _provider_id(raw) or message.idempotency_key
+
+
+# The provider's calls to our webhook carry these two headers.
+SIGNATURE_HEADER = "X-Signature"
+TIMESTAMP_HEADER = "X-Signature-Timestamp"
+SIGNATURE_SCHEME = "sha256="
+WEBHOOK_MAX_AGE_SECONDS = 300
+
+
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The `X-Signature` of a webhook call: `sha256=` and the lower-case hex HMAC-SHA256, keyed with the
+    secret, of the `X-Signature-Timestamp` value (Unix seconds), a full stop and the raw request body."""
+    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return SIGNATURE_SCHEME + digest.hexdigest()
+
+
+def webhook_refusal(secret: str, *, signature: str | None, timestamp: str | None, body: bytes, now: datetime,
+                    max_age: float = WEBHOOK_MAX_AGE_SECONDS) -> str | None:
+    """None when the provider signed this call; otherwise why it is refused (for the log).
+
+    The timestamp is signed too, so an old call replayed with a fresh timestamp fails the signature;
+    one replayed as it was is refused once it is older (or further in the future) than `max_age`.
+    """
+    if not secret:
+        return "no webhook secret is configured"
+    if not signature:
+        return f"no {SIGNATURE_HEADER} header"
+    if not timestamp or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+        return f"no valid {TIMESTAMP_HEADER} header"
+    if abs(now.timestamp() - int(timestamp)) > max_age:
+        return f"{TIMESTAMP_HEADER} is more than {max_age:g} s away from now"
+    expected = webhook_signature(secret, timestamp, body).encode("ascii")
+    if not hmac.compare_digest(expected, signature.strip().lower().encode("utf-8", "replace")):
+        return "the signature does not match"
+    return None
 
 
 def _provider_id(raw: bytes) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request
+from flask import flash, redirect
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import TemplateLinkRowAction
@@ -175,7 +175,7 @@ class CatalogView(StaffModelView):
         except (DomainError, ValueError) as exc:
             self.db_session.rollback()
             flash(translate(exc.message, **exc.params) if isinstance(exc, DomainError) else str(exc), "error")
-        return redirect(request.form.get("url") or self.get_url(".index_view"))
+        return redirect(self.return_url())
 
     @action("delete", _l("Delete"), _l("Delete the selected rows?"))
     def action_delete(self, ids):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import flash, request
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -21,6 +20,7 @@ from wtforms.validators import ValidationError
 from admin_views.base import StaffModelView
 from admin_views.fields import LocalDateTimeField
 from admin_views.filters import day_filters
+from admin_views.search import LiteralAjaxModelLoader
 from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
@@ -49,7 +49,7 @@ SERVICE = frozenset({Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN, Role.ADMIN})
 PICKER_LIMIT = 20
 
 
-class ClientLoader(QueryAjaxModelLoader):
+class ClientLoader(LiteralAjaxModelLoader):
     """Find a client by name, discount card or phone, through the search indexes."""
 
     def __init__(self, name, session):
@@ -67,7 +67,7 @@ class ClientLoader(QueryAjaxModelLoader):
         return quick_matches(session, term, limit=limit, offset=offset)
 
 
-class CarLoader(QueryAjaxModelLoader):
+class CarLoader(LiteralAjaxModelLoader):
     """Find a car by plate, VIN or body number (either alphabet)."""
 
     def __init__(self, name, session):
@@ -387,7 +387,7 @@ class RepairVisitView(DocumentView):
 
     def __init__(self, model, session, **kwargs):
         super().__init__(model, session, **kwargs)
-        self.form_ajax_refs["work_order"] = QueryAjaxModelLoader(
+        self.form_ajax_refs["work_order"] = LiteralAjaxModelLoader(
             "work_order", session, WorkOrder, fields=["id"], placeholder=_l("Work order number"))
 
     def on_model_change(self, form, model, is_created):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, Unauthorized
 
 from app.domain.errors import DomainError
 from app.errors import json_error
@@ -39,7 +39,9 @@ def http_error_json(error: HTTPException):
     data = getattr(error, "data", None) or {}
     fields = error_fields(data.get("messages") if isinstance(data, dict) else None)
     status = error.code or 500
-    message = error.description if status != 401 else "A valid bearer token is required."
+    message = error.description
+    if status == 401 and message == Unauthorized.description:  # a token check's bare abort(401)
+        message = "A valid bearer token is required."
     return json_error(status, CODES.get(status, "error"), message, fields)
 
 

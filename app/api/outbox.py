@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import logging
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,15 +20,16 @@ from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
 from app.domain.roles import Role
 from app.extensions import db
+from app.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_refusal
 from app.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from app.services import outbox as service
 from leads.models import InboundMessage
 
+log = logging.getLogger(__name__)
 blp = Blueprint("api_outbox", __name__, description="Outgoing messages and the provider's webhook")
 blp.url_prefix_suffix = ""
 
 READ_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.CALL_CENTER, Role.SALES_MANAGER)
-INBOUND_ROLES = (Role.ADMIN, Role.CALL_CENTER)  # the provider calls with an integration user's token
 MESSAGE_CHANNELS = ("whatsapp", "sms", "email")
 
 
@@ -111,13 +117,54 @@ def outbox(args):
     return {"items": [_item(r) for r in rows], "next": cursor}
 
 
-@blp.route("/messaging/inbound", methods=["POST"], errors=(404,))
-@api_roles(*INBOUND_ROLES)
+def provider_signed(view):
+    """Only the messaging provider: a valid `X-Signature` of this very body and a fresh timestamp, made
+    with MESSAGE_HTTP_WEBHOOK_SECRET. Staff bearer tokens are not a credential here. Put directly under
+    @blp.route, so the signature is checked before the body is parsed."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        secret = current_app.config.get("MESSAGE_HTTP_WEBHOOK_SECRET") or ""
+        signature, timestamp = request.headers.get(SIGNATURE_HEADER), request.headers.get(TIMESTAMP_HEADER)
+        if not signature:
+            abort(401, gettext("The call must be signed by the messaging provider (%(header)s).",
+                               header=SIGNATURE_HEADER))
+        if not secret:
+            log.error("messaging webhook refused: MESSAGE_HTTP_WEBHOOK_SECRET is not set")
+            abort(403, gettext("The messaging webhook is not configured."))
+        problem = webhook_refusal(secret, signature=signature, timestamp=timestamp, body=request.get_data(cache=True),
+                                  now=get_clock().now(), max_age=current_app.config["MESSAGE_HTTP_WEBHOOK_MAX_AGE"])
+        if problem:
+            log.warning("messaging webhook refused from %s: %s", request.remote_addr, problem)
+            abort(401, gettext("The call must be signed by the messaging provider (%(header)s).",
+                               header=SIGNATURE_HEADER))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+WEBHOOK_DOC = {
+    "security": [{"providerSignature": []}],
+    "parameters": [{
+        "in": "header", "name": TIMESTAMP_HEADER, "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+        "description": "Unix seconds when the provider signed the call; part of the signed text. A call more "
+                       "than MESSAGE_HTTP_WEBHOOK_MAX_AGE (300) seconds away from now is refused.",
+    }],
+}
+
+
+@blp.route("/messaging/inbound", methods=["POST"], errors=(401, 403, 404))
+@provider_signed
+@blp.doc(**WEBHOOK_DOC)
 @blp.arguments(InboundSchema)
 @blp.response(200, InboundResultSchema)
 @blp.alt_response(201, schema=InboundResultSchema, description="reply: stored now", success=True)
 def inbound(data):
-    """The provider's webhook. `status`: a delivery status of one of our messages (404 if unknown).
+    """The provider's webhook, signed with MESSAGE_HTTP_WEBHOOK_SECRET (401 when the signature is missing,
+    wrong or stale; 403 when no secret is configured; staff tokens are not accepted).
+    `X-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Signature-Timestamp>.<raw body>")>`.
+    `status`: a delivery status of one of our messages (404 if unknown).
     `reply`: a client's reply, stored once per `provider_message_id` (201, or 200 with the same id when it
     comes again); a reply from a known client stops the follow-up cadences of their open leads."""
     clock = get_clock()

@@ -31,6 +31,8 @@ def allowed_roles(endpoint: str, methods=frozenset({"GET"})) -> set[str] | None:
     """None = public."""
     if endpoint in MATRIX["public"]["endpoints"]:
         return None
+    if endpoint in MATRIX["provider"]["endpoints"]:
+        return set()
     view = endpoint.split(".")[0]
     if endpoint in MATRIX["api"]:
         listed = MATRIX["api"][endpoint]

@@ -15,6 +15,7 @@ from app.models.audit import AuditEntry
 from app.models.outbox import OutboxMessage
 from app.services.outbox import DELIVER_JOB, Outgoing, deliver_message, queue_message, retry_failed
 from tests.gateways.aggregator import FakeAggregator
+from tests.webhooks import WEBHOOK_SECRET, post_signed
 
 TEXT = "Иван, напоминаем: завтра в 10:00 ТО вашей Kia Rio. Ответьте «Да» — и мы вас ждём!"
 TOKEN = "aggregator-secret"
@@ -30,7 +31,7 @@ def aggregator():
 @pytest.fixture
 def app_config(aggregator) -> dict:
     return {"MESSENGER_GATEWAY": "http", "MESSAGE_HTTP_URL": aggregator.url, "MESSAGE_HTTP_TOKEN": TOKEN,
-            "MESSAGE_HTTP_TIMEOUT": 5}
+            "MESSAGE_HTTP_TIMEOUT": 5, "MESSAGE_HTTP_WEBHOOK_SECRET": WEBHOOK_SECRET}
 
 
 @pytest.fixture
@@ -161,18 +162,16 @@ def test_a_wrong_url_setting_is_a_clear_error():
 # ----- the inbound webhook
 
 
-def post_inbound(api, token, **body):
-    return api("POST", "/api/v1/messaging/inbound", token, json=body)
+def post_inbound(app, clock, **body):
+    return post_signed(app, clock, body)
 
 
-def test_delivery_statuses_update_the_row_and_never_go_back(outbox_api, session, clock, dispatcher, aggregator,
-                                                            token_for, api):
-    token = token_for("call_center")
+def test_delivery_statuses_update_the_row_and_never_go_back(outbox_api, session, clock, dispatcher, aggregator):
     message = queue_whatsapp(session, clock, key="status-1")
     deliver(outbox_api, session, clock, dispatcher, message.id)
 
     clock.advance(minutes=1)
-    response = post_inbound(api, token, type="status", provider_message_id="agg-1", status="delivered")
+    response = post_inbound(outbox_api, clock, type="status", provider_message_id="agg-1", status="delivered")
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"type": "status", "id": message.id, "status": "sent",
                                    "provider_status": "delivered"}
@@ -180,39 +179,39 @@ def test_delivery_statuses_update_the_row_and_never_go_back(outbox_api, session,
     assert (row.provider_status, row.provider_status_at) == ("delivered", clock.now())
 
     read_at = "2026-11-23T12:05:00+03:00"
-    assert post_inbound(api, token, type="status", provider_message_id="agg-1", status="read",
+    assert post_inbound(outbox_api, clock, type="status", provider_message_id="agg-1", status="read",
                         received_at=read_at).status_code == 200
-    late = post_inbound(api, token, type="status", provider_message_id="agg-1", status="delivered")
+    late = post_inbound(outbox_api, clock, type="status", provider_message_id="agg-1", status="delivered")
     assert late.status_code == 200 and late.get_json()["provider_status"] == "read"
     session.expire_all()
     row = session.get(OutboxMessage, message.id)
     assert row.provider_status == "read" and row.provider_status_at.isoformat() == "2026-11-23T09:05:00+00:00"
 
-    by_key = post_inbound(api, token, type="status", provider_message_id="unknown-to-us", idempotency_key="status-1",
+    by_key = post_inbound(outbox_api, clock, type="status", provider_message_id="unknown-to-us", idempotency_key="status-1",
                           status="read")
     assert by_key.status_code == 200 and by_key.get_json()["id"] == message.id
 
-    unknown = post_inbound(api, token, type="status", provider_message_id="nope", status="delivered")
+    unknown = post_inbound(outbox_api, clock, type="status", provider_message_id="nope", status="delivered")
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"
 
 
-def test_bad_webhook_bodies_are_400(outbox_api, token_for, api):
-    token = token_for("admin")
-    assert post_inbound(api, token, type="status", provider_message_id="x").status_code == 400
-    assert post_inbound(api, token, type="reply", provider_message_id="x", text="Да").status_code == 400
-    assert post_inbound(api, token, type="bounce", provider_message_id="x").status_code == 400
-    assert post_inbound(api, token, type="reply", provider_message_id="x", channel="telegram",
+def test_bad_webhook_bodies_are_400(outbox_api, clock):
+    assert post_inbound(outbox_api, clock, type="status", provider_message_id="x").status_code == 400
+    assert post_inbound(outbox_api, clock, type="reply", provider_message_id="x", text="Да").status_code == 400
+    assert post_inbound(outbox_api, clock, type="bounce", provider_message_id="x").status_code == 400
+    assert post_inbound(outbox_api, clock, type="reply", provider_message_id="x", channel="telegram",
                         **{"from": "+79084944434"}).status_code == 400
-    bad_time = post_inbound(api, token, type="status", provider_message_id="x", status="read",
+    bad_time = post_inbound(outbox_api, clock, type="status", provider_message_id="x", status="read",
                             received_at="2026-11-23T12:00:00")  # no offset
     assert bad_time.status_code == 400 and "received_at" in bad_time.get_json()["error"]["fields"]
-    assert post_inbound(api, token, type="reply", provider_message_id="", **{"from": "x"}).status_code == 400
+    assert post_inbound(outbox_api, clock, type="reply", provider_message_id="", **{"from": "x"}).status_code == 400
 
 
-def test_only_admin_and_call_center_tokens_may_post_to_the_webhook(outbox_api, token_for, api):
-    for role in ("supervisor", "sales_manager", "reception", "service_advisor", "service_admin"):
-        response = post_inbound(api, token_for(role), type="status", provider_message_id="x", status="read")
-        assert response.status_code == 403, role
+def test_no_staff_token_may_post_to_the_webhook(outbox_api, token_for, api):
+    for role in ("admin", "call_center", "supervisor"):
+        response = api("POST", "/api/v1/messaging/inbound", token_for(role), json={"type": "status",
+                       "provider_message_id": "x", "status": "read"})
+        assert response.status_code == 401, role
     assert outbox_api.test_client().post("/api/v1/messaging/inbound", json={}).status_code == 401
 
 
@@ -232,24 +231,23 @@ def replied_calls(monkeypatch):
 
 
 def test_a_reply_is_stored_once_and_reported_as_a_contact_of_the_client(outbox_api, session, clock, dispatcher,
-                                                                        aggregator, token_for, api, replied_calls):
+                                                                        aggregator, replied_calls):
     from leads.models import InboundMessage
     from tests.clients import factories as f
 
     client = f.client(session, clock, "Петров Иван", phones=["+7 (908) 494-44-34"])
     message = queue_whatsapp(session, clock, key="ask-1", client_id=client.id)
     deliver(outbox_api, session, clock, dispatcher, message.id)
-    token = token_for("call_center")
     body = {"type": "reply", "provider_message_id": "in-1", "channel": "whatsapp", "from": "8 908 494 44 34",
             "text": "Да, буду. Спасибо!", "received_at": "2026-11-23T12:30:00+03:00", "idempotency_key": "ask-1",
             "vendor_extra": {"ignored": True}}
 
-    first = post_inbound(api, token, **body)
+    first = post_inbound(outbox_api, clock, **body)
     assert first.status_code == 201, first.get_json()
     reply_id = first.get_json()["id"]
     assert first.get_json() == {"type": "reply", "id": reply_id, "client_id": client.id,
                                 "in_reply_to_id": message.id, "created": True}
-    again = post_inbound(api, token, **body)
+    again = post_inbound(outbox_api, clock, **body)
     assert again.status_code == 200 and again.get_json()["id"] == reply_id and again.get_json()["created"] is False
 
     assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
@@ -260,17 +258,15 @@ def test_a_reply_is_stored_once_and_reported_as_a_contact_of_the_client(outbox_a
     assert replied_calls == [(client.id, reply_id)]
 
 
-def test_a_reply_from_an_unknown_sender_is_stored_without_a_client(outbox_api, session, clock, token_for, api,
-                                                                   replied_calls):
+def test_a_reply_from_an_unknown_sender_is_stored_without_a_client(outbox_api, session, clock, replied_calls):
     from leads.models import InboundMessage
     from tests.clients import factories as f
 
     f.client(session, clock, "Сидорова Анна", emails=["anna@example.ru"])
-    token = token_for("admin")
-    unknown = post_inbound(api, token, type="reply", provider_message_id="in-2", channel="sms",
+    unknown = post_inbound(outbox_api, clock, type="reply", provider_message_id="in-2", channel="sms",
                            **{"from": "+7 999 000-00-00"}, text="Кто это?")
     assert unknown.status_code == 201 and unknown.get_json()["client_id"] is None
-    by_mail = post_inbound(api, token, type="reply", provider_message_id="in-3", channel="email",
+    by_mail = post_inbound(outbox_api, clock, type="reply", provider_message_id="in-3", channel="email",
                            **{"from": "Анна <ANNA@example.ru>"}, text="Перенесите, пожалуйста")
     assert by_mail.status_code == 201 and by_mail.get_json()["client_id"] is not None
     assert session.get(InboundMessage, unknown.get_json()["id"]).received_at == clock.now()

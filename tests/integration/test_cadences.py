@@ -19,6 +19,7 @@ from catalogs.models import Cadence
 from leads.models import CadenceRun, CallTask, Lead, LeadEvent
 from tests.clients import factories as f
 from tests.desk_factories import msk
+from tests.webhooks import WEBHOOK_SECRET, post_signed
 
 
 @pytest.fixture
@@ -296,17 +297,17 @@ def test_the_cadence_form_says_running_runs_keep_their_steps(session, clock, lea
     assert "Изменения действуют на запуски, начатые с этого момента; 1 уже идущих" in page
 
 
-def test_a_reply_through_the_provider_webhook_stops_the_cadence(api, token_for, session, clock, dispatcher, lead,
+def test_a_reply_through_the_provider_webhook_stops_the_cadence(app, api, token_for, session, clock, dispatcher, lead,
                                                                   people):
+    app.config["MESSAGE_HTTP_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     service.record_event(session, lead.id, "no_meeting_set", actor_id=None, clock=clock)
     first_touch = session.scalar(select(OutboxMessage).where(OutboxMessage.lead_id == lead.id))
-    provider = token_for("call_center")
     body = {"type": "reply", "provider_message_id": "wa-777", "channel": "whatsapp", "from": "89120001122",
             "text": "Добрый день, перезвоните завтра", "idempotency_key": first_touch.idempotency_key}
-    reply = api("POST", "/api/v1/messaging/inbound", provider, json=body)
+    reply = post_signed(app, clock, body)
     assert reply.status_code == 201, reply.get_json()
     assert reply.get_json()["client_id"] == lead.client_id
-    again = api("POST", "/api/v1/messaging/inbound", provider, json=body)
+    again = post_signed(app, clock, body)
     assert again.status_code == 200 and again.get_json()["id"] == reply.get_json()["id"]
     run = run_of(session, lead)
     session.refresh(run)
