@@ -29,7 +29,7 @@ run: seed
 	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $${TEST_WORKERS:-2} --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -55,7 +55,12 @@ def grouped(secret: str) -> str:
 
 
 class TwoFactorView(StaffBaseView):
+    """Reached from the user's name in the navbar, not from the menu."""
+
     allowed_roles = ALL_ROLES
+
+    def is_visible(self) -> bool:
+        return False
 
     def _page(self, *, code_form=None, disable_form=None, recovery_codes=None, status=200):
         user = current_user._get_current_object()

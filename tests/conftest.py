@@ -62,16 +62,34 @@ def _migrate(url: str) -> None:
 _migrated: dict[str, str] = {}
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, …), created if missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    problem = _postgres_ready(url)
+    if problem:
+        return own.render_as_string(hide_password=False)  # reported by the caller's readiness check
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def database_url(kind: str) -> str:
     if kind in _migrated:
         return _migrated[kind]
     if kind == "sqlite":
         url = f"sqlite:///{_TMP / 'test.sqlite3'}"
     else:
-        problem = _postgres_ready(POSTGRES_URL)
+        url = _worker_database(POSTGRES_URL)
+        problem = _postgres_ready(url)
         if problem:
             missing("PostgreSQL", problem)
-        url = POSTGRES_URL
     _migrate(url)
     _migrated[kind] = url
     return url

@@ -36,3 +36,21 @@ def test_the_compiled_catalog_is_not_older_than_the_po_file():
     for lang in ("ru", "en"):
         folder = ROOT / "translations" / lang / "LC_MESSAGES"
         assert (folder / "messages.mo").stat().st_mtime >= (folder / "messages.po").stat().st_mtime - 1
+
+
+def test_every_msgid_in_the_code_is_in_the_catalog(tmp_path):
+    """A string added to the code without `make translations` would show in English in the Russian UI."""
+    import subprocess
+    import sys
+
+    script = (ROOT / "tools" / "update_translations.sh").read_text()
+    folders = re.search(r"-o translations/messages.pot (.+)", script).group(1).split()
+    keywords = re.findall(r"-k (\S+)", script)
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), "-q", "extract", "-F", "babel.cfg", *[f"-k{k}" for k in keywords], "-o", str(pot),
+                    *folders], cwd=ROOT, check=True)
+    with open(pot, "rb") as handle:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("ru") if m.id}
+    assert sorted(extracted - known) == []

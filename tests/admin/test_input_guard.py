@@ -41,6 +41,7 @@ def test_an_id_past_the_integer_range(admin_client):
 
 
 def test_the_english_message(app):
-    response = app.test_client().post("/login", data={"username": "x\x00", "password": "x"},
-                                      headers={"Cookie": "lang=en"})
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    response = client.post("/login", data={"username": "x\x00", "password": "x"})
     assert "The field «username» contains a character that is not allowed (NUL)." in response.get_data(as_text=True)
