@@ -54,6 +54,15 @@ def field_messages(exc: DomainError) -> dict[str, str]:
     return messages or {"_form": translate(exc.message, **exc.params)}
 
 
+def card_messages(exc: DomainError) -> dict[str, str]:
+    """`field_messages` for a card with several small forms: the problem is also said at the top of the
+    card (`_form`), since the field at fault may be in a form the card shows lower down, or not at all
+    in the record's present state (a client already linked hides «identify»)."""
+    messages = field_messages(exc)
+    messages.setdefault("_form", translate(exc.message, **exc.params))
+    return messages
+
+
 def neutralise_formula(value):
     """CSV/XLSX cells starting with = + - @ would run as formulas in Excel; prefix them."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

@@ -109,10 +109,13 @@ class TwoFactorView(StaffBaseView):
 
     @expose("/confirm", methods=("POST",))
     def confirm(self):
+        user = current_user._get_current_object()
+        if not user.totp_secret or user.totp_enabled:  # nothing waits for a code: the page shows no code form
+            flash(translate(service.NOT_STARTED if not user.totp_secret else service.ALREADY_ON), "error")
+            return redirect(url_for(".index"))
         form = CodeForm()
         if not form.validate_on_submit():
             return self._page(code_form=form, status=400)
-        user = current_user._get_current_object()
         try:
             codes = service.confirm_enrolment(self.db_session, user, form.code.data, clock=get_clock())
         except ValidationFailed as exc:

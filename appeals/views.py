@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView, field_messages
+from admin_views.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
@@ -133,7 +133,7 @@ class AppealsView(StaffBaseView):
         except DomainError as exc:
             self.db_session.rollback()
             errors = ({"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound)
-                      else field_messages(exc))
+                      else card_messages(exc))
             return self._render_process(process_id, errors=errors, status=409 if isinstance(exc, Conflict) else 400)
         flash(gettext("%(number)s closed.", number=process.number), "success")
         return redirect(url_for(".process_card", process_id=process.id))

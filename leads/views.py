@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import StaffBaseView, field_messages
+from admin_views.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
@@ -153,7 +153,7 @@ class LeadsView(StaffBaseView):
         except DomainError as exc:
             self.db_session.rollback()
             errors = ({"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound)
-                      else field_messages(exc))
+                      else card_messages(exc))
             return self._render_card(lead_id, errors=errors, failed=failed,
                                      status=409 if isinstance(exc, Conflict) else 400)
         flash(success, "success")

@@ -254,3 +254,41 @@ def api(app):
         return app.test_client().open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
     return call
+
+
+# ----- figures of the fuzz tests, shown at the end of the run (also under pytest-xdist: the figures
+# travel to the controller in each report's user_properties, recorded with `record_fuzz_figures`).
+FUZZ_PROPERTY = "fuzz_figures"
+
+
+@pytest.fixture
+def record_fuzz_figures(record_property):
+    """record(counter): adds a test's figures ({"api sqlite 4xx": 3, ...}) to the run's summary."""
+
+    def record(figures) -> None:
+        record_property(FUZZ_PROPERTY, dict(figures))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    from collections import Counter
+
+    totals: Counter = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == FUZZ_PROPERTY:
+                    totals.update(value)
+    if not totals:
+        return
+    terminalreporter.section("fuzz figures")
+    groups = sorted({key.rsplit(" ", 1)[0] for key in totals})
+    for group in groups:
+        parts = {key.rsplit(" ", 1)[1]: n for key, n in totals.items() if key.rsplit(" ", 1)[0] == group}
+        order = ["forms", "operations", "requests", "2xx", "3xx", "4xx", "5xx"]
+        shown = [f"{name} {parts.get(name, 0)}" for name in order if name in parts or name == "5xx"]
+        shown += [f"{name} {n}" for name, n in sorted(parts.items()) if name not in order]
+        terminalreporter.write_line(f"{group}: " + ", ".join(shown))

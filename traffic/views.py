@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import StaffBaseView, field_messages
+from admin_views.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import ALL_ROLES, Role
@@ -173,7 +173,7 @@ class TrafficView(StaffBaseView):
         except DomainError as exc:
             self.db_session.rollback()
             errors = {"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound) \
-                else field_messages(exc)
+                else card_messages(exc)
             return self._render_card(traffic_id, errors=errors, values=request.form.to_dict(),
                                      status=409 if isinstance(exc, Conflict) else 400)
         flash(success, "success")
@@ -192,7 +192,7 @@ class TrafficView(StaffBaseView):
         except DomainError as exc:
             self.db_session.rollback()
             errors = {"_form": translate(exc.message, **exc.params)} if isinstance(exc, Conflict | NotFound) \
-                else field_messages(exc)
+                else card_messages(exc)
             return self._render_card(traffic_id, errors=errors, values=form.to_dict(),
                                      status=409 if isinstance(exc, Conflict) else 400)
         flash(gettext("%(number)s registered; notified: %(count)s.", number=row.number, count=len(notified)),

@@ -20,9 +20,10 @@ from werkzeug.exceptions import BadRequest
 from app.domain.input_limits import json_problem
 
 
-def _bad_body(message: str, field: str | None = None):
+def _bad_body(message: str, field: str = "_body"):
+    """400 naming the field at fault, or `_body` when the body as a whole cannot be read."""
     error = BadRequest(description=message)
-    error.data = {"messages": {"json": {field: [message]}} if field else {}}
+    error.data = {"messages": {"json": {field: [message]}}}
     raise error
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import g
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
-from app.api.fields import Int32, Text
-from app.api.paging import BAD_CURSOR, decode_offset
+from app.api.fields import Int32, Str, Text
+from app.api.paging import bad_cursor, decode_offset
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES
@@ -60,9 +60,9 @@ class ClientPageSchema(Schema):
 
 class SearchArgsSchema(PageArgsSchema):
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
-    q = fields.Str(load_default="", validate=validate.Length(max=200))
-    phone = fields.Str(load_default="", validate=validate.Length(max=200))
-    car = fields.Str(load_default="", validate=validate.Length(max=200))
+    q = Str(load_default="", validate=validate.Length(max=200))
+    phone = Str(load_default="", validate=validate.Length(max=200))
+    car = Str(load_default="", validate=validate.Length(max=200))
     only_mine = fields.Bool(load_default=False)
     new_events = fields.Bool(load_default=False)
     open_orders = fields.Bool(load_default=False)
@@ -110,7 +110,7 @@ def search(args):
                               day=today_bounds(get_clock().now(), dealership_timezone()),
                               limit=args["limit"], cursor=args["cursor"])
     except ValueError:
-        abort(400, description=BAD_CURSOR)
+        bad_cursor()
     return {"items": [_client(row.client, row.cars) for row in page.rows], "next": page.next_cursor}
 
 

@@ -48,15 +48,37 @@ def Int32(*, min: int = INT32_MIN, max: int = INT32_MAX, **kwargs: Any) -> field
     return fields.Integer(**kwargs)
 
 
+# Text without NUL: PostgreSQL cannot store it, and the request guard refuses it anywhere in a request
+# (app/input_guard.py, ApiBlueprint's parser), so the document says so for every text it reads.
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+
+
+def Str(**kwargs: Any) -> fields.String:  # noqa: N802 - a field factory, used like a field class
+    """A free text argument (a search term, a cursor): any characters but NUL."""
+    kwargs["metadata"] = {"pattern": NO_NUL_PATTERN, **kwargs.get("metadata", {})}
+    return fields.String(**kwargs)
+
+
 def Text(attribute: Any = None, *, max_length: int | None = None, **kwargs: Any) -> fields.String:  # noqa: N802
-    """Text for a String column (its length is the limit) or for a Text column (`max_length` given)."""
+    """Text for a String column (its length is the limit) or for a Text column (`max_length` given);
+    never NUL."""
     limit = max_length if max_length is not None else column_length(attribute)
     minimum = kwargs.pop("min_length", None)
     validators = [validate.Length(min=minimum, max=limit)]
     extra = kwargs.pop("validate", None)
     if extra is not None:
         validators.extend(extra if isinstance(extra, list | tuple) else [extra])
-    return fields.String(validate=validators, **kwargs)
+    return Str(validate=validators, **kwargs)
+
+
+class JsonBool(fields.Boolean):
+    """A JSON `true`/`false` in a body: not 0/1 or "yes" (marshmallow's default truthy sets), as the
+    document's `type: boolean` says."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class Amount(fields.Decimal):
@@ -89,27 +111,45 @@ class Amount(fields.Decimal):
         return number
 
 
+# The year as written, 1900 to 2199: the document says it with a pattern next to the format, so a
+# generated or hand-written value the document allows is one the server accepts, and the other way round.
+YEAR_PATTERN = r"^(19|2[01])[0-9]{2}-"
+
+
+def _inside(value: dt.date) -> bool:
+    return EARLIEST.year <= value.year < LATEST.year
+
+
+def _outside_error() -> ValidationError:
+    return ValidationError(gettext("The date must be between %(min)s and %(max)s.",
+                                   min=EARLIEST.year, max=LATEST.year - 1))
+
+
 class Moment(fields.AwareDateTime):
-    """An ISO 8601 date-time with offset, from 1900 to 2199 (in UTC)."""
+    """An ISO 8601 date-time with offset, in the years 1900 to 2199 as written (a day's offset away from
+    the ends is still far inside what `datetime` arithmetic and both databases hold)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": YEAR_PATTERN, "description": "a date-time with offset, years 1900–2199",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            inside = EARLIEST <= moment.astimezone(dt.UTC) < LATEST
-        except (OverflowError, ValueError):
-            inside = False
-        if not inside:
-            raise ValidationError(gettext("The date must be between %(min)s and %(max)s.",
-                                          min=EARLIEST.year, max=LATEST.year - 1))
+        if not _inside(moment):
+            raise _outside_error()
         return moment
 
 
 class Day(fields.Date):
     """A calendar day between 1900 and 2199."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": YEAR_PATTERN, "description": "a day, years 1900–2199", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
-        if not EARLIEST.date() <= day < LATEST.date():
-            raise ValidationError(gettext("The date must be between %(min)s and %(max)s.",
-                                          min=EARLIEST.year, max=LATEST.year - 1))
+        if not _inside(day):
+            raise _outside_error()
         return day

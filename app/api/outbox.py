@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_babel import gettext
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +18,8 @@ from app.api.fields import Id, Moment, Text
 from app.api.paging import newest_first
 from app.api.schemas import PageArgsSchema
 from app.clock import get_clock
+from app.domain.errors import fail_on
+from app.domain.i18n import N_, Message
 from app.domain.roles import Role
 from app.extensions import db
 from app.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_refusal
@@ -76,12 +78,6 @@ class InboundSchema(Schema):
     text = Text(max_length=20000, load_default="")
     received_at = Moment(load_default=None, allow_none=True)
 
-    @validates_schema
-    def _per_type(self, data, **kwargs):
-        if data["type"] == "status" and not data.get("status"):
-            raise ValidationError({"status": ["A status update needs `status`."]})
-        if data["type"] == "reply" and not (data.get("sender") or "").strip():
-            raise ValidationError({"from": ["A reply needs `from` (the client's phone or e-mail)."]})
 
 
 class InboundResultSchema(Schema):
@@ -167,6 +163,7 @@ def inbound(data):
     `status`: a delivery status of one of our messages (404 if unknown).
     `reply`: a client's reply, stored once per `provider_message_id` (201, or 200 with the same id when it
     comes again); a reply from a known client stops the follow-up cadences of their open leads."""
+    _require_per_type(data)
     clock = get_clock()
     if data["type"] == "status":
         row = service.record_provider_status(db.session, status=data["status"], clock=clock,
@@ -177,6 +174,15 @@ def inbound(data):
     result = {"type": "reply", "id": reply.id, "client_id": reply.client_id, "in_reply_to_id": reply.in_reply_to_id,
               "created": created}
     return result, 201 if created else 200
+
+
+def _require_per_type(data: dict) -> None:
+    """What each type needs besides the common fields: a rule of the operation (400 naming the field),
+    since the document describes one body for both types."""
+    if data["type"] == "status" and not data.get("status"):
+        fail_on({"status": Message(N_("A status update needs `status`."))})
+    if data["type"] == "reply" and not (data.get("sender") or "").strip():
+        fail_on({"from": Message(N_("A reply needs `from` (the client's phone or e-mail)."))})
 
 
 def _store_reply(data: dict, clock):

@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import abort
 from sqlalchemy import Select, tuple_
 
+from app.domain.errors import ValidationFailed
+from app.domain.i18n import N_
 from app.domain.input_limits import INT32_MAX
 
-BAD_CURSOR = "cursor must be the value of `next` from the previous page."
+BAD_CURSOR = N_("cursor must be the value of `next` from the previous page.")
+
+
+def bad_cursor() -> NoReturn:
+    """400 naming `cursor`: a cursor is opaque, so its validity is a rule of the server, not of the schema."""
+    raise ValidationFailed(BAD_CURSOR, fields={"cursor": BAD_CURSOR})
 _OFFSET_DIGITS = frozenset("0123456789")
 
 
@@ -21,7 +27,7 @@ def decode_offset(cursor: str | None) -> int:
     if cursor is None:
         return 0
     if not cursor or not set(cursor) <= _OFFSET_DIGITS or len(cursor) > 10 or int(cursor) > INT32_MAX:
-        abort(400, description=BAD_CURSOR)
+        bad_cursor()
     return int(cursor)
 
 
@@ -35,7 +41,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError(cursor)
         return at, last_id
     except (ValueError, TypeError, UnicodeError, RecursionError):
-        abort(400, description=BAD_CURSOR)
+        bad_cursor()
 
 
 def newest_first(session, query: Select, at_column: Any, id_column: Any, *, limit: int,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import Str
+
 
 class MeSchema(Schema):
     id = fields.Int(required=True)
@@ -27,7 +29,7 @@ class CatalogPageSchema(Schema):
 
 class PageArgsSchema(Schema):
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
-    cursor = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200),
+    cursor = Str(load_default=None, allow_none=True, validate=validate.Length(max=200),
                         metadata={"description": "the `next` of the previous page"})
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.api.auth import api_roles
 from app.api.blueprint import ApiBlueprint as Blueprint
-from app.api.fields import Id, Moment, Text, column_length
+from app.api.fields import Id, JsonBool, Moment, Text, column_length
 from app.api.paging import newest_first
 from app.clock import get_clock
 from app.domain.roles import ALL_ROLES, Role
@@ -23,13 +23,23 @@ REGISTER_ROLES = (Role.ADMIN, Role.RECEPTION, Role.CALL_CENTER, Role.SERVICE_ADM
 PROCESS_ROLES = (Role.ADMIN, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN, Role.CALL_CENTER)
 
 
+# An http(s) URL with a host name, in the document's words, and checked by the server with the same
+# expression: ASCII only (RFC 3986 characters, `%` only before two hex digits), so a value the
+# document allows is one the URL validator accepts and a valid URI, and the other way round.
+_URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})"
+RECORDING_URL_PATTERN = (r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}"
+                         rf"(?::[0-9]{{1,5}})?(?:/{_URL_CHAR}*)?(?:\?(?:{_URL_CHAR}|\?)*)?(?:#(?:{_URL_CHAR}|\?)*)?$")
+
+
 class CallInSchema(Schema):
     call_id = Text(Traffic.call_id, required=True, min_length=1)
     caller = Text(Traffic.phone, required=True)
     line = Text(Traffic.line, load_default="")
     started_at = Moment(load_default=None, allow_none=True)
     recording_url = fields.Url(load_default="", schemes={"http", "https"},
-                               validate=validate.Length(max=column_length(Traffic.recording_url)))
+                               validate=[validate.Length(max=column_length(Traffic.recording_url)),
+                                         validate.Regexp(RECORDING_URL_PATTERN)],
+                               metadata={"format": "uri", "pattern": RECORDING_URL_PATTERN})
 
 
 class CallOutSchema(Schema):
@@ -47,7 +57,7 @@ class TrafficInSchema(Schema):
     responsible_id = Id(load_default=None, allow_none=True,
                         metadata={"description": "an active employee to notify instead of the goal's specialists"})
     note = Text(max_length=2000, load_default="")
-    queue = fields.Bool(load_default=False)
+    queue = JsonBool(load_default=False)
 
 
 class TrafficCreatedSchema(Schema):
