@@ -29,10 +29,12 @@ run: seed
 	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile
 
 test: install
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $${TEST_WORKERS:-2} --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 translations: install
 	bash tools/update_translations.sh

@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     login_manager.init_app(app)
     i18n.init_app(app)
     jobs.init_app(app, dispatcher)
+    _register_engines_and_wings(app)
     _install_session_listeners(app)
     auth.init_app(app)
     errors.init_app(app)
@@ -53,6 +54,20 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     init_admin(app)
     cli.init_app(app)
     return app
+
+
+def _register_engines_and_wings(app: Flask) -> None:
+    """The engines first, then each wing of `WINGS` plugs in its handlers (Django's INSTALLED_APPS)."""
+    from importlib import import_module
+
+    from app.services import outbox, timers
+
+    registry = timers.init_app(app)
+    outbox.register_with_timers(registry)
+    for name in app.config["WINGS"]:
+        register = getattr(import_module(name), "register", None)
+        if register is not None:
+            register(app)
 
 
 def _install_session_listeners(app: Flask) -> None:

@@ -32,7 +32,7 @@ from app.models.timers import CalendarException, ScheduledAction
 from app.services.notifications import notify
 from app.services.persistence import commit_or_conflict
 from app.services.regulations import load_regulations
-from app.services.timers import cancel_pending, schedule, timer_handler
+from app.services.timers import cancel_pending, schedule
 from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import CancellationReason, Work
 from clients.models import Car, Client
@@ -382,7 +382,6 @@ def ensure_daily_timers(session: Session, *, clock: Clock) -> int:
     return created
 
 
-@timer_handler("confirmation_list")
 def _prepare_list(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """At the window start: the horizon day's bookings go on the desk, service administrators are told."""
     from app.models.user import Role as RoleRow
@@ -420,17 +419,14 @@ def _call_due(session: Session, action: ScheduledAction, clock: Clock, *, text: 
                                                                "phone": booking.phone}))
 
 
-@timer_handler("confirmation_retry")
 def _retry_due(session: Session, action: ScheduledAction, clock: Clock) -> None:
     _call_due(session, action, clock, text=N_("Time to call %(client)s again (%(phone)s, booking %(number)s)."))
 
 
-@timer_handler("confirmation_callback")
 def _callback_due(session: Session, action: ScheduledAction, clock: Clock) -> None:
     _call_due(session, action, clock, text=N_("%(client)s asked to be called back now (%(phone)s, booking %(number)s)."))
 
 
-@timer_handler("confirmation_auto_cancel")
 def _auto_cancelled(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """After the last failed attempt: the booking is cancelled (system reason) and its advisor told, once."""
 
@@ -446,3 +442,11 @@ def _auto_cancelled(session: Session, action: ScheduledAction, clock: Clock) -> 
                   "%(attempts)s times."),
                {"number": booking.number, "client": booking.client.name, "start": booking.start_at,
                 "attempts": booking.failed_attempts}))
+
+
+TIMER_HANDLERS = {
+    "confirmation_list": _prepare_list,
+    "confirmation_retry": _retry_due,
+    "confirmation_callback": _callback_due,
+    "confirmation_auto_cancel": _auto_cancelled,
+}

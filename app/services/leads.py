@@ -28,7 +28,7 @@ from app.services.notifications import notify
 from app.services.outbox import add_message
 from app.services.persistence import commit_or_conflict, get_versioned
 from app.services.regulations import load_regulations
-from app.services.timers import cancel_pending, schedule, timer_handler
+from app.services.timers import cancel_pending, schedule
 from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import Cadence, LeadStage, LossReason, MessageTemplate
 from clients.models import Client
@@ -360,7 +360,6 @@ def _no_show(session: Session, lead: Lead, *, clock: Clock, actor_id: int | None
     return start_cadence(session, lead, MEETING_NO_SHOW, clock=clock)
 
 
-@timer_handler(CADENCE_STEP)
 def _cadence_step(session: Session, action: ScheduledAction, clock: Clock) -> None:
     run = session.get(CadenceRun, action.target_id)
     if run is None or run.status != "running":
@@ -368,7 +367,6 @@ def _cadence_step(session: Session, action: ScheduledAction, clock: Clock) -> No
     advance(session, run, clock=clock)
 
 
-@timer_handler(NO_SHOW_CHECK)
 def _no_show_check(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """The meeting time plus the grace period has passed and the meeting was not marked held."""
     lead = session.get(Lead, action.target_id)
@@ -407,3 +405,6 @@ def current_run(session: Session, lead_id: int) -> CadenceRun | None:
 def open_tasks(session: Session, lead_id: int) -> list[CallTask]:
     return list(session.scalars(select(CallTask).where(CallTask.lead_id == lead_id, CallTask.status == "open")
                                 .order_by(CallTask.due_at, CallTask.id)))
+
+
+TIMER_HANDLERS = {CADENCE_STEP: _cadence_step, NO_SHOW_CHECK: _no_show_check}

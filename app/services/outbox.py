@@ -335,3 +335,29 @@ def record_reply(session: Session, *, provider_message_id: str, sender: str, bod
     session.add(row)
     session.flush()
     return row, True
+
+
+# ----- what the outbox plugs into the timer engine
+
+
+def resend_stuck(session: Session, *, now: datetime, grace: timedelta, bucket: int, dispatcher) -> int:
+    """The reconciler's pass over the outbox: rows Redis lost, retries whose time came, expired send leases."""
+    stuck = list(session.scalars(select(OutboxMessage.id).where(or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.created_at <= now - grace),
+        (OutboxMessage.status == "retrying") & or_(OutboxMessage.next_attempt_at.is_(None),
+                                                   OutboxMessage.next_attempt_at <= now - grace),
+        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
+    )).limit(5_000)))
+    for message_id in stuck:
+        dispatcher.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}-r{bucket}")
+    return len(stuck)
+
+
+def _send_new(dispatcher, message_id: int) -> None:
+    dispatcher.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}")
+
+
+def register_with_timers(registry) -> None:
+    """New messages go to RQ after their commit; the reconciler re-enqueues the stuck ones."""
+    registry.dispatch_after_commit(OutboxMessage, lambda message: message.id, _send_new)
+    registry.resenders["messages"] = resend_stuck

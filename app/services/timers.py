@@ -6,15 +6,22 @@
   one worker can win; then the handler's effects and the `done` mark commit together.
 - `reconcile()` re-enqueues whatever is overdue or whose lease expired (a lost Redis, a killed worker),
   so nothing is lost; the claim makes re-runs harmless, so nothing runs twice.
+
+The engine knows no feature. What a kind of timer does, which timers must always exist (the desk's
+daily list) and which other durable rows the reconciler re-enqueues (the outbox) are registered at
+start-up: `create_app` puts a `TimerRegistry` in `app.extensions["timers"]` and each wing's
+`register(app)` fills it (Django's `AppConfig.ready()`, Cosmic Python's `bootstrap.py`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -29,23 +36,40 @@ RECONCILE_GRACE = timedelta(seconds=20)  # RQ's scheduler polls every second; gi
 RECONCILE_BUCKET_SECONDS = 120  # at most one re-enqueue of a timer per bucket
 MAX_ATTEMPTS = 5
 Handler = Callable[[Session, ScheduledAction, Clock], None]
-HANDLERS: dict[str, Handler] = {}
+Periodic = Callable[..., int]  # (session, *, clock) -> timers created; makes sure the next ones exist
+Resender = Callable[..., int]  # (session, *, now, grace, bucket, dispatcher) -> rows re-enqueued
+Capture = Callable[[Any], Any]  # an object just flushed -> what its sender needs after the commit
+Sender = Callable[[Any, Any], None]  # (dispatcher, captured) -> enqueue it
 
 
-def timer_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register what a kind of timer does. A handler changes the session and never commits."""
+@dataclass
+class TimerRegistry:
+    """What the wings plug into the timer engine at start-up; one per app (`app.extensions["timers"]`)."""
 
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    periodic: list[Periodic] = field(default_factory=list)
+    resenders: dict[str, Resender] = field(default_factory=dict)
+    on_commit: list[tuple[type, Capture, Sender]] = field(default_factory=list)
 
-    return register
+    def add_handlers(self, handlers: dict[str, Handler]) -> None:
+        """A handler changes the session and never commits. A kind belongs to one wing only."""
+        for kind, function in handlers.items():
+            if self.handlers.setdefault(kind, function) is not function:
+                raise ValueError(f"timer kind {kind!r} is registered twice")
+
+    def dispatch_after_commit(self, model: type, capture: Capture, send: Sender) -> None:
+        """New rows of `model` are handed to RQ by `send` once the transaction that wrote them commits."""
+        self.on_commit.append((model, capture, send))
 
 
-def _load_handlers() -> None:
-    import app.services.desk  # noqa: F401  (confirmation-desk timers)
-    import app.services.leads  # noqa: F401  (cadence steps, no-show checks)
-    import app.services.traffic  # noqa: F401  (traffic escalation)
+def current_registry() -> TimerRegistry:
+    return current_app.extensions["timers"]
+
+
+def init_app(app) -> TimerRegistry:
+    registry = app.extensions["timers"] = TimerRegistry()
+    registry.dispatch_after_commit(ScheduledAction, lambda action: (action.id, action.due_at), _send_timer)
+    return registry
 
 
 def schedule(session: Session, *, kind: str, due_at: datetime, key: str, clock: Clock, target_id: int | None = None,
@@ -82,9 +106,9 @@ def claim(session: Session, action_id: int, *, clock: Clock) -> bool:
     return won.rowcount == 1
 
 
-def fire(session: Session, action_id: int, *, clock: Clock, dispatcher) -> str:
+def fire(session: Session, action_id: int, *, clock: Clock, dispatcher, registry: TimerRegistry | None = None) -> str:
     """Run one timer if this call wins the claim: "done", "failed" (retried later), or "skipped"."""
-    _load_handlers()
+    handlers = (registry or current_registry()).handlers
     if not claim(session, action_id, clock=clock):
         early = session.scalar(select(ScheduledAction.due_at).where(
             ScheduledAction.id == action_id, ScheduledAction.status == "pending"))
@@ -98,7 +122,7 @@ def fire(session: Session, action_id: int, *, clock: Clock, dispatcher) -> str:
     action = session.get(ScheduledAction, action_id)
     session.refresh(action)
     try:
-        HANDLERS[action.kind](session, action, clock)
+        handlers[action.kind](session, action, clock)
         action.status, action.done_at, action.lease_until, action.last_error = "done", clock.now(), None, ""
         session.commit()
     except Exception as exc:  # noqa: BLE001 - a failing handler is recorded and retried, never lost
@@ -121,11 +145,13 @@ def _record_failure(session: Session, action_id: int, exc: Exception, *, clock: 
     return "failed"
 
 
-def run_due(session: Session, *, clock: Clock, dispatcher, limit: int = 10_000) -> dict[str, int]:
+def run_due(session: Session, *, clock: Clock, dispatcher, limit: int = 10_000,
+            registry: TimerRegistry | None = None) -> dict[str, int]:
     """Fire, in this process, every timer that is due now (for operators after an outage, and tests)."""
+    registry = registry or current_registry()
     counts = {"done": 0, "failed": 0, "skipped": 0}
     for action_id in _due_ids(session, clock.now(), limit=limit):
-        counts[fire(session, action_id, clock=clock, dispatcher=dispatcher)] += 1
+        counts[fire(session, action_id, clock=clock, dispatcher=dispatcher, registry=registry)] += 1
     return counts
 
 
@@ -137,30 +163,20 @@ def _due_ids(session: Session, now: datetime, *, limit: int, grace: timedelta = 
         )).order_by(ScheduledAction.due_at).limit(limit)))
 
 
-def reconcile(session: Session, *, clock: Clock, dispatcher) -> dict[str, int]:
-    """Re-enqueue overdue timers and stuck outbox messages; make sure tomorrow's daily timers exist."""
-    from app.models.outbox import OutboxMessage
-    from app.services.outbox import DELIVER_JOB
-
-    _load_handlers()
+def reconcile(session: Session, *, clock: Clock, dispatcher, registry: TimerRegistry | None = None) -> dict[str, int]:
+    """Re-enqueue overdue timers and the registered stuck rows; make sure the registered periodic timers exist."""
+    registry = registry or current_registry()
     now = clock.now()
     bucket = int(now.timestamp()) // RECONCILE_BUCKET_SECONDS
     timers = _due_ids(session, now, limit=5_000, grace=RECONCILE_GRACE)
     for action_id in timers:
         dispatcher.enqueue(FIRE_JOB, action_id, job_id=f"timer-{action_id}-r{bucket}")
-    messages = list(session.scalars(select(OutboxMessage.id).where(or_(
-        (OutboxMessage.status == "pending") & (OutboxMessage.created_at <= now - RECONCILE_GRACE),
-        (OutboxMessage.status == "retrying") & or_(OutboxMessage.next_attempt_at.is_(None),
-                                                   OutboxMessage.next_attempt_at <= now - RECONCILE_GRACE),
-        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-    )).limit(5_000)))
-    for message_id in messages:
-        dispatcher.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}-r{bucket}")
-    from app.services.desk import ensure_daily_timers
-
-    created = ensure_daily_timers(session, clock=clock)
+    counts = {"timers": len(timers)}
+    for name, resend in registry.resenders.items():
+        counts[name] = resend(session, now=now, grace=RECONCILE_GRACE, bucket=bucket, dispatcher=dispatcher)
+    counts["daily_created"] = sum(ensure(session, clock=clock) for ensure in registry.periodic)
     session.commit()
-    return {"timers": len(timers), "messages": len(messages), "daily_created": created}
+    return counts
 
 
 def status(session: Session, *, clock: Clock) -> dict[str, Any]:
@@ -184,36 +200,36 @@ def rq_time(due_at: datetime) -> datetime:
     return due_at + timedelta(microseconds=(1_000_000 - due_at.microsecond) % 1_000_000)
 
 
-def _collect(session, _flush_context) -> None:
-    from app.models.outbox import OutboxMessage
+def _send_timer(dispatcher, captured: tuple[int, datetime]) -> None:
+    action_id, due_at = captured
+    dispatcher.enqueue_at(rq_time(due_at), FIRE_JOB, action_id, job_id=f"timer-{action_id}")
 
-    pending = session.info.setdefault("timers_to_dispatch", [])
-    pending.extend((obj.id, obj.due_at) for obj in session.new if isinstance(obj, ScheduledAction))
-    messages = session.info.setdefault("messages_to_dispatch", [])
-    messages.extend(obj.id for obj in session.new if isinstance(obj, OutboxMessage))
+
+def _collect(session, _flush_context) -> None:
+    registrations = current_registry().on_commit
+    pending = session.info.setdefault("to_dispatch", [])
+    for obj in session.new:
+        for model, capture, send in registrations:
+            if isinstance(obj, model):
+                pending.append((send, capture(obj)))
 
 
 def _dispatch(session) -> None:
-    pending = session.info.pop("timers_to_dispatch", [])
-    messages = session.info.pop("messages_to_dispatch", [])
-    if pending or messages:
+    pending = session.info.pop("to_dispatch", [])
+    if pending:
         from app.jobs import get_dispatcher
-        from app.services.outbox import DELIVER_JOB
 
         dispatcher = get_dispatcher()
-        for action_id, due_at in pending:
-            dispatcher.enqueue_at(rq_time(due_at), FIRE_JOB, action_id, job_id=f"timer-{action_id}")
-        for message_id in messages:
-            dispatcher.enqueue(DELIVER_JOB, message_id, job_id=f"outbox-{message_id}")
+        for send, captured in pending:
+            send(dispatcher, captured)
 
 
 def _forget(session) -> None:
-    session.info.pop("timers_to_dispatch", None)
-    session.info.pop("messages_to_dispatch", None)
+    session.info.pop("to_dispatch", None)
 
 
 def install_dispatch_hooks(session_factory: Any) -> None:
-    """New timers and outbox messages go to RQ only after the transaction that wrote them commits."""
+    """New timers (and the rows registered with `dispatch_after_commit`) go to RQ only after their commit."""
     for name, listener in (("after_flush", _collect), ("after_commit", _dispatch), ("after_rollback", _forget)):
         if not event.contains(session_factory, name, listener):
             event.listen(session_factory, name, listener)

@@ -19,7 +19,7 @@ from app.models.audit import AuditEntry
 from app.models.timers import Notification, ScheduledAction
 from app.services.notifications import notify
 from app.services.regulations import load_regulations
-from app.services.timers import schedule, timer_handler
+from app.services.timers import schedule
 from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from catalogs.models import ContactGoal, IgnoreReason
 from clients.models import Car, Client, ClientContact
@@ -248,7 +248,6 @@ def register_call(session: Session, *, call_id: str, caller: str, line: str = ""
     return row, True
 
 
-@timer_handler("traffic_escalation")
 def _escalate(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """Untaken after the escalation delay: every supervisor is told."""
     from app.models.user import Role as RoleRow
@@ -264,3 +263,6 @@ def _escalate(session: Session, action: ScheduledAction, clock: Clock) -> None:
                N_("Nobody has taken %(number)s (%(goal)s) for %(minutes)s minutes."),
                {"number": row.number, "goal": row.goal.name if row.goal else "—",
                 "minutes": int((clock.now() - row.registered_at).total_seconds() // 60)}))
+
+
+TIMER_HANDLERS = {"traffic_escalation": _escalate}
