@@ -49,8 +49,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url())
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or default_redis_url()
-    # The feature wings, in dependency order; create_app calls each one's `register(app)` (if it has one).
-    WINGS = ("catalogs", "clients", "documents", "desk", "traffic", "appeals", "leads")
+    # The feature wings; create_app calls each one's `register(app)` (if it has one) in this order, which is
+    # also the order of their sources on the client timeline for items of the same instant.
+    WINGS = ("catalogs", "clients", "appeals", "traffic", "documents", "desk", "leads")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DASHBOARD_TIMEZONE = os.environ.get("DASHBOARD_TIMEZONE", "Europe/Moscow")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")

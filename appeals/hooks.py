@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.i18n import N_, Message
 from appeals.models import Appeal, ServiceRequest
 from catalogs.models import AppealCategory, AppealOutcome
-from clients.timeline import TimelineItem, timeline_source
+from clients.timeline import TimelineItem
 
 # Distinct msgids: the Russian agrees with «обращение» (neuter), unlike the work order's «Выполнен».
 SERVICE_REQUEST_STATUS_LABELS = {"open": N_("Request open"), "done": N_("Request done"),
@@ -21,7 +21,6 @@ PROCESS_EFFECT_LABELS = {
 }
 
 
-@timeline_source("appeal")
 def _appeals(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(
         select(Appeal.id, Appeal.registered_at, AppealCategory.name, AppealOutcome.name,
@@ -45,7 +44,6 @@ def _appeals(session: Session, client_id: int, limit: int) -> list[TimelineItem]
     return items
 
 
-@timeline_source("service_request")
 def _service_requests(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(
         select(ServiceRequest.id, ServiceRequest.opened_at, ServiceRequest.status, ServiceRequest.result_note)
@@ -54,3 +52,6 @@ def _service_requests(session: Session, client_id: int, limit: int) -> list[Time
     return [TimelineItem(at, "service_request", Message(N_("Service request %(number)s: %(status)s"), {
         "number": f"ОС-{id_:06d}", "status": Message(SERVICE_REQUEST_STATUS_LABELS[status])}),
         document=("appeals", id_), details={"id": id_, "status": status, "note": note}) for id_, at, status, note in rows]
+
+
+TIMELINE_SOURCES = {"appeal": _appeals, "service_request": _service_requests}

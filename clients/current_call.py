@@ -1,27 +1,26 @@
 """«Текущий звонок»: the phone of the user's latest unprocessed incoming call.
 
-Telephony (traffic/hooks.py) registers a provider: the latest call addressed to or taken by the user.
+Telephony (the traffic wing) adds a provider at start-up: the latest call addressed to or taken by the user.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 CurrentCallProvider = Callable[[Session, int], str | None]
-PROVIDERS: list[CurrentCallProvider] = []
 
 
-def current_call_provider(function: CurrentCallProvider) -> CurrentCallProvider:
-    PROVIDERS.append(function)
-    return function
+def add_current_call_provider(app: Flask, provider: CurrentCallProvider) -> None:
+    providers = app.extensions.setdefault("current_call_providers", [])
+    if provider not in providers:
+        providers.append(provider)
 
 
 def current_call_phone(session: Session, user_id: int) -> str | None:
-    import traffic.hooks  # noqa: F401  (telephony registers its provider)
-
-    for provider in PROVIDERS:
+    for provider in current_app.extensions.get("current_call_providers", []):
         phone = provider(session, user_id)
         if phone:
             return phone

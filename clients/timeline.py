@@ -1,8 +1,8 @@
 """One timeline of everything that happened with a client.
 
-Each kind of record contributes through `timeline_source`: a function (session, client_id, limit) →
-its newest items. Later features (traffic, appeals, calls, confirmation attempts, leads) register their
-own sources here; the card and the API read the merged list. The cost is one statement per source.
+Each kind of record contributes a source: a function (session, client_id, limit) → its newest items.
+Every wing adds its own at start-up (`add_timeline_sources` from its `register(app)`); this module
+imports none of them. The card and the API read the merged list. The cost is one statement per source.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,34 +31,25 @@ class TimelineItem:
 
 
 TimelineSource = Callable[[Session, int, int], list[TimelineItem]]
-SOURCES: dict[str, TimelineSource] = {}
 
 
-def timeline_source(kind: str) -> Callable[[TimelineSource], TimelineSource]:
-    def register(function: TimelineSource) -> TimelineSource:
-        SOURCES[kind] = function
-        return function
-
-    return register
+def add_timeline_sources(app: Flask, sources: dict[str, TimelineSource]) -> None:
+    """A wing's sources, in the order given; a kind belongs to one wing only."""
+    registered = app.extensions.setdefault("timeline_sources", {})
+    for kind, source in sources.items():
+        if registered.setdefault(kind, source) is not source:
+            raise ValueError(f"timeline kind {kind!r} is registered twice")
 
 
 def client_timeline(session: Session, client_id: int, *, limit: int = 50, offset: int = 0) -> list[TimelineItem]:
     """The newest `limit` items after skipping `offset`, newest first, across every source."""
-    _load_sources()
     wanted = offset + limit
-    streams = [source(session, client_id, wanted) for source in SOURCES.values()]
+    sources = current_app.extensions.get("timeline_sources", {}).values()
+    streams = [source(session, client_id, wanted) for source in sources]
     merged = heapq.merge(*streams, key=lambda item: item.at, reverse=True)
     return list(merged)[offset:wanted]
 
 
-def _load_sources() -> None:
-    import appeals.hooks  # noqa: F401  (registers appeals and service requests)
-    import documents.timeline  # noqa: F401  (registers the document sources)
-    import leads.hooks  # noqa: F401  (registers lead events)
-    import traffic.hooks  # noqa: F401  (registers calls and visits)
-
-
-@timeline_source("event")
 def _events(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     from clients.models import ClientEvent
 
@@ -69,7 +61,6 @@ def _events(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
             in rows]
 
 
-@timeline_source("message")
 def _messages(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     from app.models.outbox import OutboxMessage
 
@@ -82,3 +73,6 @@ def _messages(session: Session, client_id: int, limit: int) -> list[TimelineItem
                                                 {"recipient": recipient, "body": body[:120]}),
                          document=("outboxmessage", id_), details={"channel": channel, "status": status})
             for id_, at, channel, recipient, status, body in rows]
+
+
+TIMELINE_SOURCES = {"event": _events, "message": _messages}

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
-from clients.timeline import TimelineItem, timeline_source
+from clients.timeline import TimelineItem
 from documents.labels import BOOKING_STATUS_LABELS, RESERVATION_STATUS_LABELS, WORK_ORDER_STATE_LABELS
 from documents.models import Booking, PartsReservation, RepairVisit, WorkOrder, WorkSheet
 
@@ -15,7 +15,6 @@ def _number(prefix: str, id_: int) -> str:
     return f"{prefix}-{id_:06d}"
 
 
-@timeline_source("booking")
 def _bookings(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(select(Booking.id, Booking.created_at, Booking.start_at, Booking.status)
                            .where(Booking.client_id == client_id)
@@ -26,7 +25,6 @@ def _bookings(session: Session, client_id: int, limit: int) -> list[TimelineItem
             for id_, created, start, status in rows]
 
 
-@timeline_source("work_order")
 def _work_orders(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(select(WorkOrder.id, WorkOrder.opened_at, WorkOrder.state, WorkOrder.total)
                            .where(WorkOrder.client_id == client_id)
@@ -37,7 +35,6 @@ def _work_orders(session: Session, client_id: int, limit: int) -> list[TimelineI
             for id_, opened, state, total in rows]
 
 
-@timeline_source("repair_visit")
 def _repair_visits(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(select(RepairVisit.id, RepairVisit.arrived_at, RepairVisit.mileage)
                            .where(RepairVisit.client_id == client_id)
@@ -47,7 +44,6 @@ def _repair_visits(session: Session, client_id: int, limit: int) -> list[Timelin
         document=("repairvisit", id_)) for id_, arrived, mileage in rows]
 
 
-@timeline_source("work_sheet")
 def _work_sheets(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(select(WorkSheet.id, WorkSheet.created_at, WorkSheet.interest)
                            .where(WorkSheet.client_id == client_id)
@@ -57,7 +53,6 @@ def _work_sheets(session: Session, client_id: int, limit: int) -> list[TimelineI
             for id_, created, interest in rows]
 
 
-@timeline_source("reservation")
 def _reservations(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(select(PartsReservation.id, PartsReservation.created_at, PartsReservation.part_name,
                                   PartsReservation.quantity, PartsReservation.status)
@@ -66,3 +61,7 @@ def _reservations(session: Session, client_id: int, limit: int) -> list[Timeline
     return [TimelineItem(created, "reservation", Message(N_("Reserved %(part)s × %(quantity)s: %(status)s"), {
         "part": part, "quantity": quantity, "status": Message(RESERVATION_STATUS_LABELS[status])}),
         document=("partsreservation", id_)) for id_, created, part, quantity, status in rows]
+
+
+TIMELINE_SOURCES = {"booking": _bookings, "work_order": _work_orders, "repair_visit": _repair_visits,
+                    "work_sheet": _work_sheets, "reservation": _reservations}

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
-from clients.timeline import TimelineItem, timeline_source
+from clients.timeline import TimelineItem
 from leads.labels import EVENT_LABELS
 from leads.models import Lead, LeadEvent
 
@@ -14,7 +14,6 @@ SHOWN = ("created", "no_meeting_set", "meeting_set", "contact_made", "not_reache
          "message_reply", "closed", "cadence_started", "cadence_stopped")
 
 
-@timeline_source("lead")
 def _lead_events(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(
         select(LeadEvent.at, LeadEvent.type, LeadEvent.lead_id)
@@ -24,3 +23,6 @@ def _lead_events(session: Session, client_id: int, limit: int) -> list[TimelineI
     return [TimelineItem(at, "lead", Message(N_("Lead %(number)s: %(event)s"), {
         "number": f"ЛД-{lead_id:06d}", "event": Message(EVENT_LABELS[kind])}), document=("leads", lead_id))
         for at, kind, lead_id in rows]
+
+
+TIMELINE_SOURCES = {"lead": _lead_events}

@@ -6,8 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
-from clients.current_call import current_call_provider
-from clients.timeline import TimelineItem, timeline_source
+from clients.timeline import TimelineItem
 from traffic.models import Traffic
 
 STATUS_LABELS = {
@@ -19,7 +18,6 @@ STATUS_LABELS = {
 }
 
 
-@timeline_source("traffic")
 def _traffic(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
     rows = session.execute(
         select(Traffic.id, Traffic.registered_at, Traffic.channel, Traffic.status, Traffic.recording_url,
@@ -33,11 +31,13 @@ def _traffic(session: Session, client_id: int, limit: int) -> list[TimelineItem]
         for id_, at, channel, status, recording, phone in rows]
 
 
-@current_call_provider
-def _latest_call(session: Session, user_id: int) -> str | None:
+def latest_call(session: Session, user_id: int) -> str | None:
     """The user's latest incoming call not processed yet: addressed to them, or taken by them."""
     return session.scalar(
         select(Traffic.phone).where(
             Traffic.channel == "call", Traffic.status.in_(("new", "waiting", "in_processing")),
             or_(Traffic.responsible_id == user_id, Traffic.taken_by_id == user_id), Traffic.phone != "")
         .order_by(Traffic.registered_at.desc()).limit(1))
+
+
+TIMELINE_SOURCES = {"traffic": _traffic}

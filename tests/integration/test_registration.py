@@ -1,12 +1,16 @@
-"""The timer engine learns what it fires from the wings at start-up (app.extensions["timers"]), both databases."""
+"""The engines learn their plug-ins from the wings at start-up, both databases: what the timer engine fires
+(app.extensions["timers"]), the client timeline's sources and «Текущий звонок»."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from app.extensions import db
 from app.models.timers import ScheduledAction
 from app.services.timers import TimerRegistry, fire, reconcile, schedule
+from clients.current_call import current_call_phone
+from clients.timeline import add_timeline_sources
 
 WING_KINDS = {
     "desk": {"confirmation_list", "confirmation_retry", "confirmation_callback", "confirmation_auto_cancel"},
@@ -20,6 +24,18 @@ def test_each_wing_plugs_in_its_timer_kinds_the_daily_list_and_the_outbox(app):
     assert set(registry.handlers) == set().union(*WING_KINDS.values())
     assert [ensure.__module__ for ensure in registry.periodic] == ["app.services.desk"]
     assert set(registry.resenders) == {"messages"}
+
+
+def test_the_timeline_gets_every_wings_sources_in_the_wings_order_and_telephony_the_current_call(app):
+    assert list(app.extensions["timeline_sources"]) == [
+        "event", "message", "appeal", "service_request", "traffic", "booking", "work_order", "repair_visit",
+        "work_sheet", "reservation", "lead"]
+    assert [provider.__module__ for provider in app.extensions["current_call_providers"]] == ["traffic.hooks"]
+
+
+def test_a_timeline_kind_registered_by_two_wings_is_refused(app):
+    with pytest.raises(ValueError, match="registered twice"):
+        add_timeline_sources(app, {"traffic": repr})
 
 
 def test_a_kind_registered_by_two_wings_is_refused_at_start_up():
@@ -45,6 +61,11 @@ class TestWithoutTraffic:
         assert fire(session, action.id, clock=clock, dispatcher=dispatcher) == "failed"
         session.refresh(action)
         assert action.status == "pending" and "KeyError" in action.last_error  # kept, retried later
+
+    def test_calls_leave_the_client_timeline_and_the_current_call(self, app):
+        assert "traffic" not in app.extensions["timeline_sources"]
+        assert "appeal" in app.extensions["timeline_sources"]
+        assert current_call_phone(db.session, 1) is None and not app.extensions.get("current_call_providers")
 
 
 class TestWithoutDesk:
