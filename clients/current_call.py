@@ -14,9 +14,7 @@ CurrentCallProvider = Callable[[Session, int], str | None]
 
 
 def add_current_call_provider(app: Flask, provider: CurrentCallProvider) -> None:
-    providers = app.extensions.setdefault("current_call_providers", [])
-    if provider not in providers:
-        providers.append(provider)
+    app.extensions.setdefault("current_call_providers", []).append(provider)
 
 
 def current_call_phone(session: Session, user_id: int) -> str | None:

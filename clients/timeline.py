@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
+from app.registry import add_once
 from clients.labels import EVENT_KIND_LABELS
 
 
@@ -35,10 +36,7 @@ TimelineSource = Callable[[Session, int, int], list[TimelineItem]]
 
 def add_timeline_sources(app: Flask, sources: dict[str, TimelineSource]) -> None:
     """A wing's sources, in the order given; a kind belongs to one wing only."""
-    registered = app.extensions.setdefault("timeline_sources", {})
-    for kind, source in sources.items():
-        if registered.setdefault(kind, source) is not source:
-            raise ValueError(f"timeline kind {kind!r} is registered twice")
+    add_once(app.extensions.setdefault("timeline_sources", {}), sources, what="timeline kind")
 
 
 def client_timeline(session: Session, client_id: int, *, limit: int = 50, offset: int = 0) -> list[TimelineItem]:

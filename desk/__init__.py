@@ -8,4 +8,4 @@ def register(app) -> None:
 
     timers = app.extensions["timers"]
     timers.add_handlers(TIMER_HANDLERS)
-    timers.periodic.append(ensure_daily_timers)
+    timers.add_periodic(ensure_daily_timers)

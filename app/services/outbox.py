@@ -360,4 +360,4 @@ def _send_new(dispatcher, message_id: int) -> None:
 def register_with_timers(registry) -> None:
     """New messages go to RQ after their commit; the reconciler re-enqueues the stuck ones."""
     registry.dispatch_after_commit(OutboxMessage, lambda message: message.id, _send_new)
-    registry.resenders["messages"] = resend_stuck
+    registry.add_resender("messages", resend_stuck)

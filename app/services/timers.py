@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.models.timers import ScheduledAction
+from app.registry import add_once
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,15 @@ class TimerRegistry:
 
     def add_handlers(self, handlers: dict[str, Handler]) -> None:
         """A handler changes the session and never commits. A kind belongs to one wing only."""
-        for kind, function in handlers.items():
-            if self.handlers.setdefault(kind, function) is not function:
-                raise ValueError(f"timer kind {kind!r} is registered twice")
+        add_once(self.handlers, handlers, what="timer kind")
+
+    def add_periodic(self, ensure: Periodic) -> None:
+        """Run by every reconciler pass: makes sure the next timers of a recurring kind exist."""
+        self.periodic.append(ensure)
+
+    def add_resender(self, name: str, resend: Resender) -> None:
+        """Another table of durable rows the reconciler re-enqueues; `name` is its count in the report."""
+        add_once(self.resenders, {name: resend}, what="reconciler pass")
 
     def dispatch_after_commit(self, model: type, capture: Capture, send: Sender) -> None:
         """New rows of `model` are handed to RQ by `send` once the transaction that wrote them commits."""
