@@ -15,7 +15,7 @@ def _unread_count() -> int:
     from flask_login import current_user
 
     from app.extensions import db
-    from app.services.notifications import unread_count
+    from app.notifications.service import unread_count
 
     return unread_count(db.session, current_user.id) if current_user.is_authenticated else 0
 
@@ -26,7 +26,7 @@ def _newest_notification_id() -> int:
     from sqlalchemy import func, select
 
     from app.extensions import db
-    from app.models.timers import Notification
+    from app.notifications.models import Notification
 
     if not current_user.is_authenticated:
         return 0
@@ -34,9 +34,11 @@ def _newest_notification_id() -> int:
 
 
 def _add_client_views(admin: Admin, db) -> None:
-    from admin_views.notifications import NotificationsView
+    from app.notifications.views import NotificationsView
     from appeals.views import AppealsView
     from clients.views import ClientsView
+    from desk.admin import BookingView
+    from desk.models import Booking
     from desk.views import DeskView
     from documents import admin as document_admin
     from documents import models as dm
@@ -55,7 +57,7 @@ def _add_client_views(admin: Admin, db) -> None:
     admin.add_view(LeadsView(name=_l("Leads"), endpoint="leads", url="/admin/leads"))
     documents = _l("Documents")
     for model, view_class, endpoint, title in (
-        (dm.Booking, document_admin.BookingView, "booking", _l("Pre-bookings")),
+        (Booking, BookingView, "booking", _l("Pre-bookings")),
         (dm.WorkOrder, document_admin.WorkOrderView, "workorder", _l("Work orders")),
         (dm.RepairVisit, document_admin.RepairVisitView, "repairvisit", _l("Repair visits")),
         (dm.WorkSheet, document_admin.WorkSheetView, "worksheet", _l("Work sheets")),
@@ -68,18 +70,19 @@ def init_admin(app: Flask) -> Admin:
     from admin_views.audit import AuditView
     from admin_views.calendar import CalendarExceptionView
     from admin_views.home import HomeView
-    from admin_views.outbox import OutboxView
     from admin_views.settings import RegulationsView
     from admin_views.two_factor import TwoFactorView
     from admin_views.users import UserView
+    from app.audit.models import AuditEntry
     from app.extensions import db
-    from app.models.audit import AuditEntry
-    from app.models.outbox import OutboxMessage
-    from app.models.timers import CalendarException
+    from app.messaging.admin import OutboxView
+    from app.messaging.models import OutboxMessage
+    from app.models.calendar import CalendarException
     from app.models.user import User
     from app.security_headers import csp_nonce
     from catalogs import admin as catalog_admin
     from catalogs import models as cm
+    from leads.admin import CadenceView
 
     admin = Admin(
         name=_l("Front office"),
@@ -96,7 +99,7 @@ def init_admin(app: Flask) -> Admin:
         (cm.LeadStage, catalog_admin.LeadStageView, "leadstage"),
         (cm.LossReason, catalog_admin.LossReasonView, "lossreason"),
         (cm.MessageTemplate, catalog_admin.MessageTemplateView, "messagetemplate"),
-        (cm.Cadence, catalog_admin.CadenceView, "cadence"),
+        (cm.Cadence, CadenceView, "cadence"),
         (cm.Work, catalog_admin.WorkView, "work"),
     ):
         admin.add_view(view_class(model, db, name=CATALOG_TITLES[model.__tablename__], category=catalogs,
@@ -121,3 +124,8 @@ def init_admin(app: Flask) -> Admin:
                 "newest_notification_id": _newest_notification_id}
 
     return admin
+
+
+def register(app: Flask) -> None:
+    """The admin site is the last thing assembled: every wing's views, under one menu."""
+    init_admin(app)

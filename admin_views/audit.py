@@ -6,8 +6,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from admin_views.base import ADMIN_ONLY, JournalView
 from admin_views.titles import ENTITY_TITLES, field_label
+from app.admin.base import ADMIN_ONLY, JournalView
 from app.i18n import format_local
 
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}

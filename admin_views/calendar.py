@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from admin_views.base import ADMIN_ONLY, StaffModelView
+from app.admin.base import ADMIN_ONLY, StaffModelView
 
 
 class CalendarExceptionView(StaffModelView):

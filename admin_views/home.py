@@ -6,7 +6,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from admin_views.base import RoleAccessMixin
+from app.admin.base import RoleAccessMixin
 from app.domain.roles import ALL_ROLES, Role
 
 
@@ -24,8 +24,8 @@ class HomeView(RoleAccessMixin, AdminIndexView):
 
     @expose("/")
     def index(self):
+        from app.audit.models import AuditEntry
         from app.extensions import db
-        from app.models.audit import AuditEntry
         from catalogs.registry import CATALOGS
 
         catalog_counts = []

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length
 
-from admin_views.base import ADMIN_ONLY, StaffBaseView
+from app.admin.base import ADMIN_ONLY, StaffBaseView
 from app.domain.errors import Conflict, ValidationFailed
 from app.i18n import translate
 from app.services.regulations import load_regulations, save_regulations, settings_version

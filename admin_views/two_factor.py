@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from admin_views.base import StaffBaseView
+from app.admin.base import StaffBaseView
 from app.clock import get_clock
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import ALL_ROLES

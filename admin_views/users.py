@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import PasswordField
 from wtforms.validators import Optional, ValidationError
 
-from admin_views.base import ADMIN_ONLY, StaffModelView
+from app.admin.base import ADMIN_ONLY, StaffModelView
 from app.clock import get_clock
 from app.domain.roles import own_account_problem
 from app.i18n import translate

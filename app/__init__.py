@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     from app.models import import_all_models
 
     input_guard.init_app(app)  # before any route is added: the bounded <int:> converter
-    import_all_models()
+    import_all_models(app.config["WINGS"])
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)
@@ -42,29 +42,33 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     login_manager.init_app(app)
     i18n.init_app(app)
     jobs.init_app(app, dispatcher)
-    _register_engines_and_wings(app)
+    _register_engines(app)
     _install_session_listeners(app)
     auth.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
     init_api(app)
-
-    from admin_views import init_admin
-
-    init_admin(app)
     cli.init_app(app)
+    _register_installed(app, (*app.config["WINGS"], *app.config["SITE"]))
     return app
 
 
-def _register_engines_and_wings(app: Flask) -> None:
-    """The engines first, then each wing of `WINGS` plugs in its handlers (Django's INSTALLED_APPS)."""
-    from importlib import import_module
-
-    from app.services import outbox, timers
+def _register_engines(app: Flask) -> None:
+    """The engines the wings plug into: the timer registry, and the outbox's own hooks on it."""
+    from app.messaging import service as outbox
+    from app.timers import service as timers
 
     registry = timers.init_app(app)
     outbox.register_with_timers(registry)
-    for name in app.config["WINGS"]:
+
+
+def _register_installed(app: Flask, names) -> None:
+    """Each installed package plugs itself in by name (Django's INSTALLED_APPS): the wings their timers, timeline
+    sources, API blueprints; then the site (`SITE`): the admin, the worker's and the seed's commands. The kernel
+    names none of them in an import."""
+    from importlib import import_module
+
+    for name in names:
         register = getattr(import_module(name), "register", None)
         if register is not None:
             register(app)
@@ -74,10 +78,10 @@ def _install_session_listeners(app: Flask) -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
+    from app.audit.service import install_audit_listener
     from app.extensions import db
-    from app.services.audit import install_audit_listener
     from app.services.catalogs import install_deletion_guard
-    from app.services.timers import install_dispatch_hooks
+    from app.timers.service import install_dispatch_hooks
 
     install_audit_listener(db.session)
     install_deletion_guard(db.session)

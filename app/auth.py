@@ -27,11 +27,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.audit.service import reset_audit_actor, set_audit_actor
 from app.clock import get_clock
 from app.domain.two_factor import must_enrol, pending_login_expired
 from app.extensions import db, limiter, login_manager
 from app.models.user import User
-from app.services.audit import reset_audit_actor, set_audit_actor
 from app.services.two_factor import WRONG_CODE, admins_must_use_2fa, verify_second_factor
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,10 @@
-"""`flask` commands: users, api-tokens, seed, worker. Thin: parse, call a service, print."""
+"""The kernel's `flask` commands: users, api-tokens, timers (the seed and the worker add theirs:
+`seed/cli.py`, `tasks/cli.py`). Thin: parse, call a service, print."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from app.clock import get_clock
@@ -12,7 +13,6 @@ from app.domain.roles import Role
 
 users = AppGroup("users", help="Manage staff users.")
 api_tokens = AppGroup("api-tokens", help="Manage API tokens.")
-seed = AppGroup("seed", help="Install predefined catalogs and demo data.")
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -102,54 +102,6 @@ def create_token_command(username, name):
     click.echo(token)
 
 
-@seed.command("predefined")
-def seed_predefined_command():
-    """Install or complete the predefined catalog rows (idempotent; admins' edits survive)."""
-    from app.extensions import db
-    from seed.predefined import install_predefined
-
-    report = install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
-    click.echo(f"predefined rows: {report.created} created, {report.existing} already present")
-
-
-@seed.command("demo")
-@click.option("--clients", type=click.IntRange(0, 100_000), default=300, show_default=True,
-              help="How many demo clients (with cars and documents) to add to an empty client base.")
-def seed_demo_command(clients):
-    """Add demo users for every role and a little demo data; prints the logins."""
-    from app.extensions import db
-    from seed.demo import DEMO_PASSWORD, install_demo
-    from seed.predefined import install_predefined
-
-    install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
-    created = install_demo(db.session)
-    from seed.clients import install_demo_clients
-
-    clients = install_demo_clients(db.session, clock=get_clock(), count=clients)
-    click.echo(f"demo clients: {clients} created" if clients else "demo clients: already present")
-    from seed.leads import install_demo_leads
-
-    leads = install_demo_leads(db.session, clock=get_clock())
-    click.echo(f"demo leads: {leads} created" if leads else "demo leads: already present or no clients")
-    click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
-    for username, roles in created:
-        click.echo(f"  {username:<12} {', '.join(roles)}")
-
-
-@seed.command("bulk")
-@click.option("--clients", "count", type=click.IntRange(1, 5_000_000), default=100_000, show_default=True)
-def seed_bulk_command(count):
-    """Add many synthetic clients with phones and cars (for benchmarks; fast batch inserts)."""
-    import time
-
-    from app.extensions import db
-    from seed.clients import install_bulk_clients
-
-    started = time.perf_counter()
-    made = install_bulk_clients(db.session, count=count, clock=get_clock())
-    click.echo(f"bulk clients: {made} created in {time.perf_counter() - started:.1f} s")
-
-
 timers = AppGroup("timers", help="Durable timers: run what is due, show the state, reconcile.")
 
 
@@ -158,7 +110,7 @@ def timers_run_due():
     """Fire, synchronously in this process, every timer that is due now."""
     from app.extensions import db
     from app.jobs import get_dispatcher
-    from app.services.timers import run_due
+    from app.timers.service import run_due
 
     counts = run_due(db.session, clock=get_clock(), dispatcher=get_dispatcher())
     click.echo(f"timers: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped")
@@ -168,7 +120,7 @@ def timers_run_due():
 def timers_status():
     """Pending, running, done and failed timers by kind; overdue and expired leases."""
     from app.extensions import db
-    from app.services.timers import status
+    from app.timers.service import status
 
     report = status(db.session, clock=get_clock())
     click.echo(f"overdue: {report['overdue']}  expired leases: {report['expired_leases']}  "
@@ -186,7 +138,7 @@ def timers_reconcile(loop, interval):
 
     from app.extensions import db
     from app.jobs import get_dispatcher
-    from app.services.timers import reconcile
+    from app.timers.service import reconcile
 
     while True:
         try:
@@ -204,16 +156,6 @@ def timers_reconcile(loop, interval):
         time.sleep(interval)
 
 
-@click.command("worker")
-@click.option("--queue", "queues", multiple=True, default=("default",))
-@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker_command(queues, burst):
-    """Run an RQ worker (with the scheduler) inside this app."""
-    from tasks.worker import run_worker
-
-    run_worker(current_app._get_current_object(), queues=tuple(queues), burst=burst)
-
-
 def init_app(app: Flask) -> None:
-    for command in (users, api_tokens, seed, timers, worker_command):
+    for command in (users, api_tokens, timers):
         app.cli.add_command(command)

@@ -51,7 +51,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or default_redis_url()
     # The feature wings; create_app calls each one's `register(app)` (if it has one) in this order, which is
     # also the order of their sources on the client timeline for items of the same instant.
-    WINGS = ("catalogs", "clients", "appeals", "traffic", "documents", "desk", "leads")
+    WINGS = ("catalogs", "clients", "appeals", "traffic", "desk", "documents", "leads")
+    # Above the wings: the admin site's assembly, the worker's and the seed's commands (registered the same way).
+    SITE = ("admin_views", "tasks", "seed")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DASHBOARD_TIMEZONE = os.environ.get("DASHBOARD_TIMEZONE", "Europe/Moscow")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
@@ -94,7 +96,7 @@ class Config:
     MESSAGE_HTTP_TOKEN = os.environ.get("MESSAGE_HTTP_TOKEN", "")
     MESSAGE_HTTP_TIMEOUT = float(os.environ.get("MESSAGE_HTTP_TIMEOUT", "10"))
     # The secret the provider signs its calls to /api/v1/messaging/inbound with (X-Signature, see
-    # app.gateways.webhook_signature). Empty: the webhook refuses every call.
+    # app.messaging.gateways.webhook_signature). Empty: the webhook refuses every call.
     MESSAGE_HTTP_WEBHOOK_SECRET = os.environ.get("MESSAGE_HTTP_WEBHOOK_SECRET", "")
     MESSAGE_HTTP_WEBHOOK_MAX_AGE = float(os.environ.get("MESSAGE_HTTP_WEBHOOK_MAX_AGE", "300"))
     # A send that takes longer than this is presumed dead and may be taken over by another worker.

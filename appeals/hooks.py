@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
 from appeals.models import Appeal, ServiceRequest
+from appeals.rules import APPEAL_ROLES
 from catalogs.models import AppealCategory, AppealOutcome
 from clients.timeline import TimelineItem
+from traffic.card_actions import CardAction
 
 # Distinct msgids: the Russian agrees with «обращение» (neuter), unlike the work order's «Выполнен».
 SERVICE_REQUEST_STATUS_LABELS = {"open": N_("Request open"), "done": N_("Request done"),
@@ -55,3 +58,6 @@ def _service_requests(session: Session, client_id: int, limit: int) -> list[Time
 
 
 TIMELINE_SOURCES = {"appeal": _appeals, "service_request": _service_requests}
+
+
+APPEAL_BUTTON = CardAction(id="appeal", label=_l("Register an appeal"), endpoint="appeals.new", roles=APPEAL_ROLES)

@@ -9,20 +9,19 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView, card_messages, field_messages
+from app.admin.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
-from app.domain.roles import ALL_ROLES, Role
+from app.domain.roles import ALL_ROLES
 from app.i18n import translate
-from app.services import appeals as service
-from app.services.clients import get_client
+from appeals import service
 from appeals.hooks import PROCESS_EFFECT_LABELS, SERVICE_REQUEST_STATUS_LABELS
 from appeals.models import APPEAL_CHANNELS, Appeal, ServiceRequest
+from appeals.rules import APPEAL_ROLES
+from clients.service import get_client
 from traffic.models import Traffic
 
-APPEAL_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN,
-                          Role.CALL_CENTER})
 CHANNEL_LABELS = {"call": N_("Call"), "visit": N_("Visit"), "message": N_("Message"), "other": N_("Other")}
 LIST_LIMIT = 100
 

@@ -12,16 +12,15 @@ from sqlalchemy import inspect
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, ValidationError
 
-from admin_views.base import ADMIN_ONLY, StaffModelView
-from app.domain.cadence import StepDraft, step_errors
+from app.admin.base import ADMIN_ONLY, StaffModelView
 from app.domain.errors import DomainError
 from app.domain.ordering import Direction
 from app.domain.templates import message_template_errors
-from app.domain.works import work_errors
 from app.i18n import translate
 from app.services import catalogs as catalog_service
 from catalogs import labels
-from catalogs.models import AppealOutcome, CadenceStep
+from catalogs.models import AppealOutcome
+from catalogs.rules import work_errors
 
 COMMON_LABELS = {
     "name": _l("Name"),
@@ -200,7 +199,7 @@ class CatalogView(StaffModelView):
 
     @expose("/import/", methods=("GET", "POST"))
     def import_view(self):
-        from admin_views.catalog_import import handle_import
+        from catalogs.csv_import import handle_import
 
         return handle_import(self)
 
@@ -300,66 +299,9 @@ class MessageTemplateView(CatalogView):
 
     @expose("/send-test/<int:template_id>/", methods=("GET", "POST"))
     def send_test_view(self, template_id: int):
-        from admin_views.outbox import handle_send_test
+        from catalogs.template_check import handle_send_test
 
         return handle_send_test(self, template_id)
-
-
-class CadenceView(CatalogView):
-    extra_columns = ("trigger", "stop_on_contact", "description")
-    column_list = ("name", "code", "show_in_list", "trigger", "stop_on_contact")
-    form_columns = ("name", "description", "trigger", "stop_on_contact", "show_in_list", "steps")
-    form_choices = {"trigger": labels.choices(labels.CADENCE_TRIGGER_LABELS)}
-    column_formatters = {
-        **CatalogView.column_formatters,
-        "trigger": lambda v, c, m, n: labels.CADENCE_TRIGGER_LABELS.get(m.trigger, m.trigger),
-    }
-    inline_models = [
-        (
-            CadenceStep,
-            {
-                "form_columns": (
-                    "id", "sort_order", "day_offset", "hour_offset", "at_time", "action",
-                    "template", "stage", "loss_reason", "only_if_not_reached", "note",
-                ),
-                "form_choices": {"action": labels.choices(labels.CADENCE_ACTION_LABELS)},
-                "column_labels": COMMON_LABELS,
-            },
-        )
-    ]
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        if "steps" in form and obj is not None:
-            from sqlalchemy import func, select
-
-            from leads.models import CadenceRun
-
-            running = self.db_session.scalar(select(func.count()).select_from(CadenceRun).where(
-                CadenceRun.cadence_id == obj.id, CadenceRun.status == "running")) or 0
-            form.steps.description = gettext(
-                "Changes apply to runs started from now on; the %(count)s running now keep the steps they "
-                "started with.", count=running)
-        return form
-
-    def validate_model(self, form, model):
-        steps = sorted(model.steps, key=lambda s: (s.sort_order or 0))
-        messages = []
-        for position, step in enumerate(steps, start=1):
-            step.sort_order = position * 10
-            draft = StepDraft(
-                action=step.action,
-                day_offset=step.day_offset or 0,
-                hour_offset=step.hour_offset or 0,
-                at_time=step.at_time,
-                has_template=step.template is not None,
-                has_stage=step.stage is not None,
-                has_loss_reason=step.loss_reason is not None,
-            )
-            for problem in step_errors(draft).values():
-                messages.append(gettext("Step %(n)s: %(problem)s", n=position, problem=translate(problem)))
-        if messages:
-            raise ValidationError(" ".join(messages))
 
 
 class WorkView(CatalogView):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.messaging.labels import MESSAGE_CHANNEL_LABELS  # noqa: F401 - one list of channels: messaging's
+
 CHANNEL_LABELS = {"call": _l("Call"), "visit": _l("Visit")}
 DEPARTMENT_LABELS = {
     "showroom": _l("Showroom"),
@@ -17,7 +19,6 @@ DOCUMENT_KIND_LABELS = {
     "repair_visit": _l("Repair visit"),
     "work_order": _l("Work order"),
 }
-MESSAGE_CHANNEL_LABELS = {"whatsapp": "WhatsApp", "sms": "SMS", "email": _l("E-mail")}
 AUTO_RULE_LABELS = {
     "call_continuation": _l("Automatic: 2+ calls a day or an open service request"),
     "order_status": _l("Automatic: the client has an open work order"),

@@ -2,7 +2,14 @@
 
 
 def register(app) -> None:
-    """The client timeline's own sources: the client's events and the messages sent to them."""
+    """The client timeline's own sources (the client's events and the messages sent to them), who a
+    replying phone or address belongs to, and the API."""
+    from app.api import add_api_blueprint
+    from app.messaging.inbound import set_sender_resolver
+    from clients.api import blp
+    from clients.service import client_by_contact
     from clients.timeline import TIMELINE_SOURCES, add_timeline_sources
 
     add_timeline_sources(app, TIMELINE_SOURCES)
+    set_sender_resolver(app, client_by_contact)
+    add_api_blueprint(app, blp)

@@ -11,8 +11,8 @@ from app.domain.errors import NotFound, ValidationFailed
 from app.domain.i18n import N_, Message
 from app.domain.recipients import recipient_error
 from app.domain.templates import render_template_body
-from app.models.outbox import OutboxMessage
-from app.services.outbox import queue_message
+from app.messaging.models import OutboxMessage
+from app.messaging.service import queue_message
 from app.services.regulations import load_regulations
 from clients.models import Client, ClientContact
 

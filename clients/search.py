@@ -12,9 +12,11 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from flask import Flask, current_app
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -34,13 +36,30 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.domain.input_limits import INT32_MAX
 from app.domain.normalise import card_key, name_key, phone_query_keys, vehicle_key
+from app.registry import add_once
 from clients.models import Car, Client, ClientContact, ClientEvent
-from documents.models import OPEN_WORK_ORDER_STATES, Booking, PartsReservation, WorkOrder, WorkSheet
 
 TRIGRAM = 3
 _PREFIX_END = "\U0010ffff"
 FTS_TABLES = {"client": "client_fts", "client_contact": "client_contact_fts", "car": "car_fts"}
 _param_ids = itertools.count()
+# The check-boxes answered by the wings that own the documents (`add_client_filters`).
+DOCUMENT_FLAGS = ("open_orders", "reserved_goods", "booked_today", "on_service", "awaiting_pickup")
+DayFilter = Callable[[tuple[datetime, datetime]], Select]  # the day (start, end) -> a select of client ids
+OwnedBy = Callable[[int], Select]  # a user id -> a select of the ids of clients whose documents they hold
+
+
+def add_client_filters(app: Flask, filters: dict[str, DayFilter]) -> None:
+    """A wing answers some of the document check-boxes of the search."""
+    unknown = set(filters) - set(DOCUMENT_FLAGS)
+    if unknown:
+        raise ValueError(f"not a client search filter: {', '.join(sorted(unknown))}")
+    add_once(app.extensions.setdefault("client_filters", {}), filters, what="client filter")
+
+
+def add_client_owners(app: Flask, *owned_by: OwnedBy) -> None:
+    """A wing's documents count for «мои клиенты»: those the user wrote or manages."""
+    app.extensions.setdefault("client_owners", []).extend(owned_by)
 
 
 @dataclass(frozen=True)
@@ -191,19 +210,11 @@ def client_conditions(session: Session, query: ClientQuery, *, user_id: int | No
         where.append(_mine(user_id))
     if query.new_events:
         where.append(Client.id.in_(select(ClientEvent.client_id).where(ClientEvent.status == "new")))
-    if query.open_orders:
-        where.append(Client.id.in_(select(WorkOrder.client_id).where(WorkOrder.state.in_(OPEN_WORK_ORDER_STATES))))
-    if query.reserved_goods:
-        where.append(Client.id.in_(
-            select(PartsReservation.client_id).where(PartsReservation.status == "reserved")))
-    if query.booked_today:
-        start, end = day
-        where.append(Client.id.in_(select(Booking.client_id).where(
-            Booking.start_at >= start, Booking.start_at < end, Booking.status != "cancelled")))
-    if query.on_service:
-        where.append(Client.id.in_(select(WorkOrder.client_id).where(WorkOrder.state == "in_progress")))
-    if query.awaiting_pickup:
-        where.append(Client.id.in_(select(WorkOrder.client_id).where(WorkOrder.state == "done")))
+    filters = current_app.extensions.get("client_filters", {})
+    for flag in DOCUMENT_FLAGS:
+        if getattr(query, flag):
+            client_ids = filters.get(flag)  # a wing not installed: its filter matches nobody
+            where.append(Client.id.in_(client_ids(day)) if client_ids is not None else false())
     return where
 
 
@@ -211,10 +222,9 @@ def _mine(user_id: int | None) -> ColumnElement[bool]:
     """The user manages the client, or is the author or manager of one of the client's documents."""
     if user_id is None:
         return false()
+    owners = current_app.extensions.get("client_owners", [])
     documents = union(
-        select(WorkOrder.client_id).where(or_(WorkOrder.manager_id == user_id, WorkOrder.created_by_id == user_id)),
-        select(Booking.client_id).where(or_(Booking.advisor_id == user_id, Booking.created_by_id == user_id)),
-        select(WorkSheet.client_id).where(or_(WorkSheet.manager_id == user_id, WorkSheet.created_by_id == user_id)),
+        *(owned(user_id) for owned in owners),
         select(ClientEvent.client_id).where(
             or_(ClientEvent.author_id == user_id, ClientEvent.responsible_id == user_id)),
     )

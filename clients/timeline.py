@@ -60,7 +60,7 @@ def _events(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
 
 
 def _messages(session: Session, client_id: int, limit: int) -> list[TimelineItem]:
-    from app.models.outbox import OutboxMessage
+    from app.messaging.models import OutboxMessage
 
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.channel, OutboxMessage.recipient,

@@ -1,6 +1,6 @@
 """The clients-and-cars workstation: search with filters, the client card and actions in its context.
 
-Views are thin: they parse the request, call app/services/clients.py (or clients/messages.py) and
+Views are thin: they parse the request, call clients/service.py (or clients/messages.py) and
 render; a DomainError comes back as messages placed next to the fields, with what the user typed kept.
 """
 
@@ -14,14 +14,14 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView, field_messages
+from app.admin.base import StaffBaseView, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
 from app.domain.roles import ALL_ROLES, Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
-from app.services import clients as service
+from clients import service
 from clients.current_call import current_call_phone
 from clients.labels import CLIENT_KIND_LABELS, CONTACT_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS
 from clients.messages import send_client_message

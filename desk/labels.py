@@ -35,3 +35,10 @@ REASON_LABELS = {
     "busy": N_("Busy"),
     "rejected": N_("Rejected the call"),
 }
+BOOKING_STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "confirmed": N_("Confirmed"),
+    "cancelled": N_("Cancelled"),
+    "arrived": N_("Arrived"),
+    "no_show": N_("Did not come"),
+}

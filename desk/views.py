@@ -1,5 +1,5 @@
 """Desk pages: the confirmation list, the booking card («Ремонты»), the confirmation call form, cancel, and
-the schedule. Thin: they parse the request, call app/services/desk.py and place errors by the fields."""
+the schedule. Thin: they parse the request, call desk/service.py and place errors by the fields."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import StaffBaseView, field_messages
+from app.admin.base import StaffBaseView, field_messages
 from app.clock import get_clock
-from app.domain.confirmation import NOT_REACHED_REASONS, OUTCOMES, CallInput
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import translate
 from app.models.user import Role as RoleRow
 from app.models.user import User
-from app.services import desk as service
 from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
 from catalogs.models import CancellationReason, Work
+from desk import service
 from desk.labels import OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
-from documents.models import Booking
+from desk.models import Booking
+from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput
 
 DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR})
 CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})

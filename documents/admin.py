@@ -6,21 +6,19 @@ belong to the chosen client; times are entered in the dealership's zone.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from flask import flash, request
+from flask import flash, g, request
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms.fields import HiddenField, SelectField
+from wtforms.fields import SelectField
 from wtforms.validators import ValidationError
 
-from admin_views.base import StaffModelView
-from admin_views.fields import LocalDateTimeField
-from admin_views.filters import day_filters
-from admin_views.search import LiteralAjaxModelLoader
+from app.admin.base import StaffModelView
+from app.admin.fields import LocalDateTimeField
+from app.admin.filters import day_filters
+from app.admin.search import LiteralAjaxModelLoader
 from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
@@ -28,22 +26,13 @@ from app.i18n import format_local, label_of, translate
 from app.models.user import User
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, quick_matches
-from desk.labels import STATE_LABELS
+from documents import service as documents
 from documents.labels import (
-    BOOKING_STATUS_LABELS,
     RESERVATION_STATUS_LABELS,
     WORK_ORDER_STATE_LABELS,
     WORK_SHEET_STATUS_LABELS,
 )
-from documents.models import (
-    Booking,
-    BookingWork,
-    PartsReservation,
-    RepairVisit,
-    WorkOrder,
-    WorkOrderLine,
-    WorkSheet,
-)
+from documents.models import PartsReservation, RepairVisit, WorkOrder, WorkOrderLine, WorkSheet
 
 SERVICE = frozenset({Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN, Role.ADMIN})
 PICKER_LIMIT = 20
@@ -98,7 +87,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
     return [(code, _l(label)) for code, label in labels.items()]
 
 
-def _labelled(labels: dict[str, str], attribute: str):
+def labelled(labels: dict[str, str], attribute: str):
     return lambda v, c, m, n: label_of(labels, getattr(m, attribute))
 
 
@@ -112,7 +101,7 @@ class DocumentView(StaffModelView):
     form_excluded_columns = ("created_at", "created_by", "version")
     user_fields: tuple[str, ...] = ()
     when_field = "created_at"
-    traffic_document_type: str | None = None  # the kind a traffic record attaches to, if any
+    document_kind: str | None = None  # the kind a record (a traffic card) attaches to, if any
     column_labels = {
         "number": _l("No."), "client": _l("Client"), "car": _l("Car"), "note": _l("Note"),
         "created_at": _l("Created"), "advisor": _l("Advisor"), "manager": _l("Manager"),
@@ -122,6 +111,10 @@ class DocumentView(StaffModelView):
         "interest": _l("Interest"), "part_number": _l("Part number"), "part_name": _l("Part"),
         "quantity": _l("Quantity"), "reserved_until": _l("Reserved until"), "lines": _l("Works"),
     }
+
+    def more_ajax_refs(self, session) -> dict:
+        """Pickers besides the client and the car that search as one types (they must exist before the form)."""
+        return {}
 
     @property
     def can_create(self):
@@ -136,7 +129,8 @@ class DocumentView(StaffModelView):
         return False  # documents are history: cancel or close them instead
 
     def __init__(self, model, session, **kwargs):
-        self.form_ajax_refs = {"client": ClientLoader("client", session), "car": CarLoader("car", session)}
+        self.form_ajax_refs = {"client": ClientLoader("client", session), "car": CarLoader("car", session),
+                               **self.more_ajax_refs(session)}
         self.column_formatters = {
             "number": lambda v, c, m, n: m.number,
             "client": lambda v, c, m, n: m.client.name,
@@ -169,24 +163,30 @@ class DocumentView(StaffModelView):
             client = self.db_session.get(Client, client_id)
             if client is not None:
                 form.client.data = client
-                traffic_car = self._traffic_car(client)
-                if traffic_car is not None:
-                    form.car.data = traffic_car
+                noted_car = self._origin_car(client)
+                if noted_car is not None:
+                    form.car.data = noted_car
                 elif len(client.cars) == 1:
                     form.car.data = client.cars[0]
                 for name in self.user_fields:
                     getattr(form, name).data = current_user._get_current_object()
         return form
 
-    def _traffic_car(self, client):
-        """The car reception noted on the traffic record this document is created from."""
-        traffic_id = request.args.get("traffic_id", type=int)
-        if not traffic_id:
-            return None
-        from traffic.models import Traffic
+    def _origin_car(self, client):
+        """The car noted on the record this document is created from (reception notes it on a traffic card)."""
+        for origin, origin_id in self._origins():
+            car = origin.car_for(self.db_session, origin_id, client)
+            if car is not None:
+                return car
+        return None
 
-        row = self.db_session.get(Traffic, traffic_id)
-        return row.car if row is not None and row.car is not None and row.car.client_id == client.id else None
+    def _origins(self):
+        from documents.origins import document_origins
+
+        if self.document_kind is None:
+            return []
+        return [(origin, request.args.get(origin.param, type=int)) for origin in document_origins()
+                if request.args.get(origin.param, type=int)]
 
     def validate_form(self, form):
         valid = super().validate_form(form)
@@ -205,119 +205,41 @@ class DocumentView(StaffModelView):
         return True
 
     def on_model_change(self, form, model, is_created):
+        """Before Flask-Admin's one commit: the wing's service prepares the document, and a document created
+        «на основании» of a record (a traffic card) is attached to it in the same transaction — a record that
+        can no longer take it (processed by someone else meanwhile) leaves the form unsaved, with the reason."""
         if is_created:
-            model.created_at = get_clock().now()
-            model.created_by_id = current_user.id
+            documents.stamp_created(model, user_id=current_user.id, clock=get_clock())
+        self.prepare_document(form, model, is_created)
+        if is_created:
+            self._attach_to_origins(model)
+
+    def prepare_document(self, form, model, is_created) -> None:
+        """What the kind's service fills in before the commit."""
+
+    def _attach_to_origins(self, model) -> None:
+        attached = []
+        for origin, origin_id in self._origins():
+            self.db_session.flush()  # the document's id
+            try:
+                record = origin.attach(self.db_session, origin_id, document_type=self.document_kind,
+                                       document_id=model.id, user_id=current_user.id, clock=get_clock())
+            except DomainError as exc:
+                raise ValidationError(gettext(
+                    "The document is not saved: the traffic cannot take it (%(why)s).",
+                    why=translate(exc.message, **exc.params) if not exc.fields else
+                    "; ".join(translate(text) for text in exc.fields.values()))) from exc
+            attached.append(origin.number_of(record))
+        g.origin_numbers = attached
 
     def after_model_change(self, form, model, is_created):
-        """A document created from a traffic card («создать на основании») processes that traffic."""
-        traffic_id = request.args.get("traffic_id", type=int)
-        if not is_created or not traffic_id or self.traffic_document_type is None:
-            return
-        from app.services import traffic as traffic_service
-
-        try:
-            row = traffic_service.attach(self.db_session, traffic_id, document_type=self.traffic_document_type,
-                                         document_id=model.id, user_id=current_user.id, clock=get_clock())
-        except DomainError as exc:
-            self.db_session.rollback()
-            flash(gettext("The document is saved but the traffic is not attached: %(why)s",
-                          why=translate(exc.message, **exc.params) if not exc.fields else
-                          "; ".join(translate(text) for text in exc.fields.values())), "warning")
-        else:
-            flash(gettext("%(number)s is attached to %(document)s.", number=row.number, document=model.number),
+        for number in g.pop("origin_numbers", []):
+            flash(gettext("%(number)s is attached to %(document)s.", number=number, document=model.number),
                   "success")
 
 
 def _choice_field(labels, label):
     return SelectField(label, choices=_choices(labels))
-
-
-class BookingWorkInline(InlineFormAdmin):
-    form_columns = ("id", "work", "name", "hours", "price")
-    form_label = _l("Work")
-    column_labels = {"work": _l("From the works catalog"), "name": _l("Work"), "hours": _l("Hours"),
-                     "price": _l("Price")}
-
-    def on_model_change(self, form, model, is_created):
-        if model.work is not None:
-            model.name = (model.name or "").strip() or model.work.name
-            if not model.hours:
-                model.hours = model.work.standard_hours or Decimal("0")
-            if not model.price:
-                model.price = model.work.price or Decimal("0")
-
-
-class BookingView(DocumentView):
-    """Bookings as a list and a form; the schedule and the confirmation desk are in desk/views.py."""
-
-    traffic_document_type = "pre_booking"
-    allowed_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER, Role.SUPERVISOR})
-    edit_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER})
-    column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "total", "status",
-                   "confirmation_state")
-    column_filters = (*day_filters(Booking.start_at, _l("Start")), "status", "confirmation_state")
-    form_columns = ("client", "car", "advisor", "phone", "start_at", "works", "note", "row_version")
-    form_overrides = {"start_at": LocalDateTimeField}
-    form_extra_fields = {"row_version": HiddenField()}
-    inline_models = (BookingWorkInline(BookingWork),)
-    user_fields = ("advisor",)
-    column_default_sort = ("start_at", True)
-    column_labels = {**DocumentView.column_labels, "phone": _l("Phone"), "confirmation_state": _l("Confirmation"),
-                     "works": _l("Works")}
-    extra_formatters = {"status": _labelled(BOOKING_STATUS_LABELS, "status"),
-                        "confirmation_state": _labelled(STATE_LABELS, "confirmation_state"),
-                        "advisor": lambda v, c, m, n: str(m.advisor or "")}
-
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        if request.method == "GET" and form.client.data is not None and not form.phone.data:
-            phone = form.client.data.main_phone
-            form.phone.data = phone.display if phone else ""
-        return form
-
-    def on_form_prefill(self, form, id):
-        model = self.get_one(id)
-        if model is not None:
-            form.row_version.data = model.version
-
-    def validate_document(self, form):
-        from app.domain.confirmation import booking_end
-        from app.services import desk
-
-        start = form.start_at.data
-        if start is None:
-            form.start_at.errors = [*form.start_at.errors, gettext("Enter the visit time.")]
-            return False
-        from app.i18n import dealership_timezone
-
-        start = start.replace(tzinfo=dealership_timezone()) if start.tzinfo is None else start
-        hours = [Decimal(str(entry.form.hours.data or 0)) for entry in form.works.entries
-                 if not form.works.should_delete(entry) and (entry.form.name.data or entry.form.work.data)]
-        end = booking_end(start, hours)
-        advisor = form.advisor.data
-        editing = request.args.get("id", type=int)
-        problems = desk.slot_problems(self.db_session, "start_at", advisor_id=advisor.id if advisor else None,
-                                      start=start, end=end, clock=get_clock(), exclude_id=editing)
-        if problems:
-            from app.i18n import translate
-
-            form.start_at.errors = [*form.start_at.errors, translate(problems["start_at"])]
-            return False
-        return True
-
-    def on_model_change(self, form, model, is_created):
-        from app.services import desk
-
-        super().on_model_change(form, model, is_created)
-        if not is_created and form.row_version.data and str(model.version) != str(form.row_version.data):
-            raise ValidationError(gettext("Someone else has just changed this booking. Reload it and repeat your "
-                                          "change."))
-        desk.refresh_totals(model)
-        if not (model.phone or "").strip() and model.client is not None and model.client.main_phone:
-            model.phone = model.client.main_phone.display
-        if is_created:
-            model.status, model.confirmation_state, model.failed_attempts = "planned", "to_call", 0
 
 
 class WorkOrderLineInline(InlineFormAdmin):
@@ -332,7 +254,7 @@ class WorkOrderLineInline(InlineFormAdmin):
 
 
 class WorkOrderView(DocumentView):
-    traffic_document_type = "work_order"
+    document_kind = "work_order"
     allowed_roles = frozenset({*SERVICE, Role.SUPERVISOR})
     edit_roles = SERVICE
     column_list = ("number", "opened_at", "client", "car", "manager", "state", "total", "paid")
@@ -342,7 +264,7 @@ class WorkOrderView(DocumentView):
     inline_models = (WorkOrderLineInline(WorkOrderLine),)
     user_fields = ("manager",)
     form_args = {"total": {"description": _l("Filled in from the works when there are any.")}}
-    extra_formatters = {"state": _labelled(WORK_ORDER_STATE_LABELS, "state"),
+    extra_formatters = {"state": labelled(WORK_ORDER_STATE_LABELS, "state"),
                         "manager": lambda v, c, m, n: str(m.manager or "")}
 
     def scaffold_form(self):
@@ -365,16 +287,12 @@ class WorkOrderView(DocumentView):
             return False
         return True
 
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        if model.lines:
-            model.total = sum(((line.price or Decimal("0")) for line in model.lines), Decimal("0"))
-        if model.state == "closed" and model.closed_at is None:
-            model.closed_at = get_clock().now()
+    def prepare_document(self, form, model, is_created):
+        documents.refresh_work_order(model, clock=get_clock())
 
 
 class RepairVisitView(DocumentView):
-    traffic_document_type = "repair_visit"
+    document_kind = "repair_visit"
     allowed_roles = frozenset({*SERVICE, Role.SUPERVISOR})
     edit_roles = SERVICE
     column_list = ("number", "arrived_at", "client", "car", "advisor", "mileage", "work_order")
@@ -385,17 +303,13 @@ class RepairVisitView(DocumentView):
     extra_formatters = {"advisor": lambda v, c, m, n: str(m.advisor or ""),
                         "work_order": lambda v, c, m, n: m.work_order.number if m.work_order else ""}
 
-    def __init__(self, model, session, **kwargs):
-        super().__init__(model, session, **kwargs)
-        self.form_ajax_refs["work_order"] = LiteralAjaxModelLoader(
-            "work_order", session, WorkOrder, fields=["id"], placeholder=_l("Work order number"))
+    def more_ajax_refs(self, session) -> dict:
+        return {"work_order": LiteralAjaxModelLoader("work_order", session, WorkOrder, fields=["id"],
+                                                     placeholder=_l("Work order number"))}
 
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        if is_created and model.work_order is None:  # a car that arrives for repair gets its work order
-            now = get_clock().now()
-            model.work_order = WorkOrder(client=model.client, car=model.car, manager_id=model.advisor_id,
-                                         state="open", opened_at=now, created_at=now, created_by_id=current_user.id)
+    def prepare_document(self, form, model, is_created):
+        if is_created:
+            documents.open_work_order_for_visit(model, user_id=current_user.id, clock=get_clock())
 
     def validate_document(self, form):
         order = form.work_order.data
@@ -409,14 +323,14 @@ class RepairVisitView(DocumentView):
 
 
 class WorkSheetView(DocumentView):
-    traffic_document_type = "work_sheet"
+    document_kind = "work_sheet"
     allowed_roles = frozenset({Role.SALES_MANAGER, Role.ADMIN, Role.SUPERVISOR})
     edit_roles = frozenset({Role.SALES_MANAGER, Role.ADMIN})
     column_list = ("number", "created_at", "client", "car", "manager", "interest", "status")
     column_filters = ("status", *day_filters(WorkSheet.created_at, _l("Created")))
     form_columns = ("client", "car", "manager", "interest", "status", "note")
     user_fields = ("manager",)
-    extra_formatters = {"status": _labelled(WORK_SHEET_STATUS_LABELS, "status"),
+    extra_formatters = {"status": labelled(WORK_SHEET_STATUS_LABELS, "status"),
                         "manager": lambda v, c, m, n: str(m.manager or "")}
 
     def scaffold_form(self):
@@ -433,7 +347,7 @@ class PartsReservationView(DocumentView):
     column_filters = ("status", *day_filters(PartsReservation.created_at, _l("Created")))
     form_columns = ("client", "car", "part_number", "part_name", "quantity", "status", "reserved_until", "note")
     form_overrides = {"reserved_until": LocalDateTimeField}
-    extra_formatters = {"status": _labelled(RESERVATION_STATUS_LABELS, "status")}
+    extra_formatters = {"status": labelled(RESERVATION_STATUS_LABELS, "status")}
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from app.domain.i18n import N_
 
-BOOKING_STATUS_LABELS = {
-    "planned": N_("Planned"),
-    "confirmed": N_("Confirmed"),
-    "cancelled": N_("Cancelled"),
-    "arrived": N_("Arrived"),
-    "no_show": N_("Did not come"),
-}
 WORK_ORDER_STATE_LABELS = {
     "open": N_("Open"),
     "in_progress": N_("In progress"),

@@ -26,3 +26,11 @@ def _lead_events(session: Session, client_id: int, limit: int) -> list[TimelineI
 
 
 TIMELINE_SOURCES = {"lead": _lead_events}
+
+
+def on_client_reply(session: Session, *, client_id: int, inbound_id: int, clock) -> int:
+    """The messaging webhook's reply listener: a client's reply is a contact (looked up at call time, so the
+    service function stays the one place to change or observe)."""
+    from leads import service
+
+    return service.client_replied(session, client_id=client_id, inbound_id=inbound_id, clock=clock)

@@ -137,19 +137,3 @@ class LeadEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()
-
-
-class InboundMessage(db.Model):
-    """A client's reply through a messenger/SMS/e-mail provider (the inbound webhook)."""
-
-    __tablename__ = "inbound_message"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    provider_message_id: Mapped[str] = mapped_column(String(120), unique=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    sender: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="SET NULL"), index=True)
-    in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"),
-                                                       index=True)

@@ -12,15 +12,15 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import StaffBaseView, card_messages, field_messages
+from app.admin.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
-from app.services import leads as service
 from catalogs.models import LeadStage
 from clients.models import Client
+from leads import service
 from leads.labels import ACTION_LABELS, EVENT_LABELS, OUTCOME_LABELS, RUN_STATUS_LABELS, STOP_REASON_LABELS
 from leads.models import CallTask, Lead, LeadEvent
 

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.domain.normalise import card_key, contact_key, name_key, vehicle_key
 from app.models.user import User
-from app.services.clients import CarDraft, ClientDraft, create_client, register_event
 from clients.models import Car, Client, ClientContact
-from documents.models import Booking, PartsReservation, RepairVisit, WorkOrder, WorkSheet
+from clients.service import CarDraft, ClientDraft, create_client, register_event
+from desk.models import Booking
+from documents.models import PartsReservation, RepairVisit, WorkOrder, WorkSheet
 from seed.vehicles import car, mobile
 
 PARTS = (("90915-YZZD4", "Фильтр масляный"), ("04465-02220", "Колодки тормозные передние"),

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.models.user import User
-from app.services import leads as service
 from clients.models import Client
+from leads import service
 from leads.models import Lead
 
 INTERESTS = ("Kia Sportage", "Kia Rio", "Hyundai Creta", "Toyota RAV4", "Skoda Octavia", "Haval Jolion")

@@ -14,11 +14,11 @@ log = logging.getLogger(__name__)
 
 def deliver_message(message_id: int) -> str:
     """Deliver one outbox message through the configured gateway (idempotent: a re-run is skipped)."""
-    from app.domain.delivery import MAX_SEND_ATTEMPTS
     from app.extensions import db
-    from app.gateways import gateway_from_config
-    from app.services.outbox import SEND_LEASE
-    from app.services.outbox import deliver_message as deliver
+    from app.messaging.gateways import gateway_from_config
+    from app.messaging.rules import MAX_SEND_ATTEMPTS
+    from app.messaging.service import SEND_LEASE
+    from app.messaging.service import deliver_message as deliver
 
     with app_context() as app:
         config = app.config

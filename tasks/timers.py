@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 def fire_timer(action_id: int) -> str:
     from app.extensions import db
-    from app.services.timers import fire
+    from app.timers.service import fire
 
     with app_context() as app:
         try:

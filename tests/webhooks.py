@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_signature
+from app.messaging.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_signature
 
 WEBHOOK_SECRET = "provider-webhook-secret-для-тестов"
 INBOUND_URL = "/api/v1/messaging/inbound"

@@ -3,12 +3,17 @@
 
 def register(app) -> None:
     """Traffic's timer (escalation to the supervisors when nobody takes a record), calls and visits on the
-    client timeline, and telephony's «Текущий звонок»."""
-    from app.services.traffic import TIMER_HANDLERS
+    client timeline, telephony's «Текущий звонок», documents made «на основании» a traffic card, and the API."""
+    from app.api import add_api_blueprint
     from clients.current_call import add_current_call_provider
     from clients.timeline import add_timeline_sources
-    from traffic.hooks import TIMELINE_SOURCES, latest_call
+    from documents.origins import add_document_origin
+    from traffic.api import blp
+    from traffic.hooks import TIMELINE_SOURCES, TRAFFIC_ORIGIN, latest_call
+    from traffic.service import TIMER_HANDLERS
 
     app.extensions["timers"].add_handlers(TIMER_HANDLERS)
     add_timeline_sources(app, TIMELINE_SOURCES)
     add_current_call_provider(app, latest_call)
+    add_document_origin(app, TRAFFIC_ORIGIN)
+    add_api_blueprint(app, blp)

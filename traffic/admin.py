@@ -7,8 +7,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import JournalView
-from admin_views.filters import day_filters
+from app.admin.base import JournalView
+from app.admin.filters import day_filters
 from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User

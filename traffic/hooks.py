@@ -1,4 +1,4 @@
-"""What traffic adds to the clients workstation: timeline items and «Текущий звонок»."""
+"""What traffic plugs into other wings: timeline items, «Текущий звонок», documents made from a traffic card."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.i18n import N_, Message
 from clients.timeline import TimelineItem
+from documents.origins import DocumentOrigin
+from documents.rules import document_number
 from traffic.models import Traffic
 
 STATUS_LABELS = {
@@ -26,7 +28,7 @@ def _traffic(session: Session, client_id: int, limit: int) -> list[TimelineItem]
         .order_by(Traffic.registered_at.desc(), Traffic.id.desc()).limit(limit))
     return [TimelineItem(at, "traffic", Message(N_("%(channel)s %(number)s: %(status)s"), {
         "channel": Message(N_("Incoming call") if channel == "call" else N_("Visit")),
-        "number": f"ТР-{id_:06d}", "status": Message(STATUS_LABELS[status])}),
+        "number": document_number(Traffic.number_prefix, id_), "status": Message(STATUS_LABELS[status])}),
         document=("traffic", id_), details={"recording_url": recording, "phone": phone})
         for id_, at, channel, status, recording, phone in rows]
 
@@ -41,3 +43,18 @@ def latest_call(session: Session, user_id: int) -> str | None:
 
 
 TIMELINE_SOURCES = {"traffic": _traffic}
+
+
+def _car_noted(session: Session, traffic_id: int, client):
+    row = session.get(Traffic, traffic_id)
+    return row.car if row is not None and row.car is not None and row.car.client_id == client.id else None
+
+
+def _attach(session: Session, traffic_id: int, **kwargs):
+    from traffic.service import attach_without_commit
+
+    return attach_without_commit(session, traffic_id, **kwargs)
+
+
+TRAFFIC_ORIGIN = DocumentOrigin(param="traffic_id", car_for=_car_noted, attach=_attach,
+                                number_of=lambda row: row.number)

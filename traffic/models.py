@@ -11,12 +11,13 @@ from app.extensions import db
 from app.models.base import UTCDateTime
 from app.models.types import search_key
 from app.models.user import User
+from catalogs.models import DOCUMENT_KINDS
 from clients.models import Car, Client
+from documents.rules import document_number
 
-CHANNELS = ("call", "visit")
 STATUSES = ("new", "waiting", "in_processing", "processed", "ignored")
 OPEN_STATUSES = ("new", "waiting")
-DOCUMENT_TYPES = ("work_sheet", "pre_booking", "repair_visit", "work_order")
+DOCUMENT_TYPES = DOCUMENT_KINDS  # the kinds a record can be attached to: one list, the catalogs'
 
 
 class Traffic(db.Model):
@@ -69,9 +70,11 @@ class Traffic(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    number_prefix = "ТР"
+
     @property
     def number(self) -> str:
-        return f"ТР-{self.id:06d}" if self.id else ""
+        return document_number(self.number_prefix, self.id)
 
     def __str__(self) -> str:
         return self.number

@@ -10,21 +10,21 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import StaffBaseView, card_messages, field_messages
+from app.admin.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import ALL_ROLES, Role
 from app.i18n import translate
-from app.models.timers import Notification
 from app.models.user import User
-from app.services import traffic as service
+from app.notifications.models import Notification
+from app.notifications.service import message_of, unread_count
 from app.services.catalogs import visible_rows
-from app.services.notifications import message_of, unread_count
-from appeals.views import APPEAL_ROLES
 from catalogs.models import ContactGoal, IgnoreReason
 from clients.search import quick_matches
 from documents.labels import WORK_ORDER_STATE_LABELS
+from traffic import service
 from traffic.admin import DOCUMENT_LABELS
+from traffic.card_actions import card_actions
 from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
 
@@ -119,7 +119,7 @@ class TrafficView(StaffBaseView):
 
     @staticmethod
     def _notification_url(note: Notification) -> str:
-        from admin_views.notifications import target_url
+        from app.notifications.views import target_url
 
         if note.target_type == "traffic":
             return url_for(".card", traffic_id=note.target_id)
@@ -163,7 +163,7 @@ class TrafficView(StaffBaseView):
             can_route=current_user.has_any_role(REGISTER_ROLES), work_order_state_labels=WORK_ORDER_STATE_LABELS, create_links=create_links, errors=errors or {},
             values=values or {}, reasons=visible_rows(self.db_session, IgnoreReason), status_labels=STATUS_LABELS,
             can_process=current_user.has_any_role(PROCESS_ROLES), now=get_clock().now(),
-            can_appeal=current_user.has_any_role(APPEAL_ROLES),
+            card_actions=card_actions(current_user, row),
         ), status
 
     def _act(self, traffic_id: int, action, success: str):

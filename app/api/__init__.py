@@ -27,23 +27,23 @@ class DashboardApi(Api):
 
 
 def init_api(app: Flask) -> Api:
+    """The API with the kernel's own blueprints; each wing adds its own with `add_api_blueprint`."""
     from app.api import errors
-    from app.api.appeals import blp as appeals_blp
-    from app.api.bookings import blp as bookings_blp
-    from app.api.catalogs import blp as catalogs_blp
-    from app.api.clients import blp as clients_blp
-    from app.api.leads import blp as leads_blp
     from app.api.me import blp as me_blp
-    from app.api.notifications import blp as notifications_blp
-    from app.api.outbox import blp as outbox_blp
-    from app.api.traffic import blp as traffic_blp
-    from app.extensions import csrf
+    from app.messaging.api import blp as messaging_blp
+    from app.notifications.api import blp as notifications_blp
 
     api = DashboardApi(app)
-    for blueprint in (me_blp, catalogs_blp, clients_blp, bookings_blp, notifications_blp, traffic_blp,
-                      appeals_blp, leads_blp, outbox_blp):
-        api.register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
-        csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
-    errors.init_app(app)
     app.extensions["api"] = api
+    for blueprint in (me_blp, notifications_blp, messaging_blp):
+        add_api_blueprint(app, blueprint)
+    errors.init_app(app)
     return api
+
+
+def add_api_blueprint(app: Flask, blueprint) -> None:
+    """Mount a blueprint under /api/v1; token-authenticated, so never checked for a CSRF token."""
+    from app.extensions import csrf
+
+    app.extensions["api"].register_blueprint(blueprint, url_prefix="/api/v1" + blueprint.url_prefix_suffix)
+    csrf.exempt(blueprint)

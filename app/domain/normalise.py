@@ -1,7 +1,7 @@
 """Search keys, computed once at write time: phones to digits, plates and VINs to Latin upper case.
 
 Every function here accepts any string, never raises, and is idempotent on its own output, so a key
-can be recomputed from a key (hypothesis checks both in tests/unit/test_normalise.py).
+can be recomputed from a key (hypothesis checks both in tests/kernel/test_normalise.py).
 """
 
 from __future__ import annotations

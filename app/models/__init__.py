@@ -1,15 +1,20 @@
-"""Typed SQLAlchemy models, one module per aggregate."""
+"""The kernel's own tables (users, regulation settings, the working calendar); the engines' and the wings'
+tables live in their packages and are registered by `import_all_models`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import import_module
+from importlib.util import find_spec
+
+KERNEL_MODELS = ("app.models.user", "app.models.regulations", "app.models.calendar", "app.audit.models",
+                 "app.timers.models", "app.notifications.models", "app.messaging.models")
 
 
-def import_all_models() -> None:
-    """Register every table on the metadata (catalogs live outside app/)."""
-    import app.models.audit  # noqa: F401
-    import app.models.outbox  # noqa: F401
-    import app.models.timers  # noqa: F401
-    import app.models.user  # noqa: F401
-    import appeals.models  # noqa: F401
-    import catalogs.models  # noqa: F401
-    import clients.models  # noqa: F401
-    import documents.models  # noqa: F401
-    import leads.models  # noqa: F401
-    import traffic.models  # noqa: F401
+def import_all_models(wings: Iterable[str]) -> None:
+    """Register every table on the metadata: the kernel's, then `<wing>.models` of each installed wing."""
+    for name in KERNEL_MODELS:
+        import_module(name)
+    for wing in wings:
+        if find_spec(f"{wing}.models") is not None:
+            import_module(f"{wing}.models")

@@ -16,7 +16,7 @@ SETTINGS_ID = 1
 
 
 def _row(session: Session):
-    from catalogs.models import RegulationSettings
+    from app.models.regulations import RegulationSettings
 
     return session.scalar(select(RegulationSettings).where(RegulationSettings.id == SETTINGS_ID))
 
@@ -36,7 +36,7 @@ def settings_version(session: Session) -> int:
 
 def ensure_regulations(session: Session, defaults: Regulations) -> bool:
     """Create the settings row with defaults if there is none; True when created."""
-    from catalogs.models import RegulationSettings
+    from app.models.regulations import RegulationSettings
 
     if _row(session) is not None:
         return False
@@ -47,7 +47,7 @@ def ensure_regulations(session: Session, defaults: Regulations) -> bool:
 
 def save_regulations(session: Session, changes: dict[str, Any], *, expected_version: int) -> Regulations:
     """Validate the whole set and save it if nobody saved in between (compare-and-set on version)."""
-    from catalogs.models import RegulationSettings
+    from app.models.regulations import RegulationSettings
 
     new = replace(load_regulations(session), **changes)
     fail_on(regulation_errors(new))

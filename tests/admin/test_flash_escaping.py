@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.clients import factories as f
+from tests import factories as f
 
 EVIL = "<img src=x onerror=alert(document.cookie)>"
 ESCAPED = "&lt;img src=x onerror=alert(document.cookie)&gt;"

@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from catalogs.models import ContactGoal
-from tests.clients import factories as f
-from tests.desk_factories import msk
+from tests import factories as f
+from tests.factories import msk
 
 ALLOWED = {200, 302, 400, 403, 404, 405, 409, 422}
 MAX_EXAMPLES = 5
@@ -89,7 +89,9 @@ class FormParser(HTMLParser):
 @pytest.fixture
 def world(app, session, clock, make_user):
     """A client with a car, a booking, a traffic record and a lead, and a user per role."""
-    from app.services import desk, leads, traffic
+    from desk import service as desk
+    from leads import service as leads
+    from traffic import service as traffic
 
     clock.set(msk(2026, 11, 23, 12, 5))
     client = f.client(session, clock, "Зубков Алексей", phones=["+7 (908) 4944434"], emails=["z@example.com"],

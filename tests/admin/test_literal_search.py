@@ -6,7 +6,7 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from admin_views.search import escape_like, like_pattern
+from app.admin.search import escape_like, like_pattern
 from catalogs import models as cm
 
 NAMES = ["Sale 10%", "Sale 100", "10% off", "100 off", "a_b", "axb", "50/50", "5050", "Sale"]
@@ -90,7 +90,7 @@ def test_patterns_escape_the_wildcards_and_the_escape_character():
 
 def test_the_custom_search_boxes_are_literal_too(admin_client, session, clock, token_for, api):
     """The workstation, the reception picker and the API search through clients/search.py (KeyMatcher)."""
-    from tests.clients import factories as f
+    from tests import factories as f
 
     for name in ("Ателье 10%", "Ателье 100", "Ателье a_b", "Ателье axb"):
         f.client(session, clock, name)

@@ -88,7 +88,7 @@ def test_each_role_reaches_exactly_its_endpoints(app, make_user, login):
         if response.status_code != expected_anon or (not is_api and "/login" not in response.location):
             mismatches.append((rule.endpoint, "anonymous", response.status_code))
         if is_api:
-            continue  # API roles are checked with tokens in tests/api
+            continue  # API roles are checked with tokens in each wing's *_api tests and tests/kernel/test_api_base.py
         for role, client in clients.items():
             status = client.open(url, method=method).status_code
             if role in allowed and status == 403:

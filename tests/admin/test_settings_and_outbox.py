@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.regulations import SCRIPT_FIELDS, Regulations
-from app.models.outbox import OutboxMessage
+from app.messaging.models import OutboxMessage
 from app.services.regulations import load_regulations, settings_version
 from catalogs import models as cm
 

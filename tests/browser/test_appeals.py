@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_appeal_opens_a_service_request_a_refusal_and_the_repeat_appeal_reopens_it(browser, live_server,
                                                                                     db_session, screenshot):
     from app.clock import SystemClock
-    from tests.clients import factories as f
+    from tests import factories as f
 
     client = f.client(db_session, SystemClock(), "Иванов Дмитрий", phones=["+7 912 000-11-22"])
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})

@@ -105,9 +105,9 @@ def hostile_data(db_session):
     from sqlalchemy import select
 
     from app.clock import SystemClock
-    from app.services.traffic import TrafficDraft, register
     from catalogs.models import ContactGoal
-    from tests.clients import factories as f
+    from tests import factories as f
+    from traffic.service import TrafficDraft, register
 
     clock = SystemClock()
     client = f.client(db_session, clock, XSS_NAME, phones=["+7 (916) 555-44-33"])
@@ -192,8 +192,8 @@ def test_the_watch_does_see_a_violation(watched):
 @pytest.fixture
 def client_with_contacts(db_session):
     from app.clock import SystemClock
-    from app.models.timers import CalendarException
-    from tests.clients import factories as f
+    from app.models.calendar import CalendarException
+    from tests import factories as f
 
     client = f.client(db_session, SystemClock(), "Зубков Алексей", phones=["+7 (908) 4944434", "+7 (916) 000-11-22"],
                       cars=[{"make_model": "TOYOTA COROLLA", "plate": "н123ар77"}])

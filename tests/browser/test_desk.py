@@ -19,10 +19,10 @@ def bookings(db_session):
     from sqlalchemy import select
 
     from app.clock import SystemClock
-    from app.domain.confirmation import WorkLine
     from app.models.user import User
-    from app.services import desk
-    from tests.clients import factories as f
+    from desk import service as desk
+    from desk.rules import WorkLine
+    from tests import factories as f
 
     clock = SystemClock()
     people = (("Зубков Алексей", "+7 (908) 4944434", "TOYOTA COROLLA", "Н123АР77"),

@@ -19,8 +19,8 @@ def test_no_show_call_task_list_lead_card_reschedule_and_calendar(browser, live_
 
     from app.clock import SystemClock
     from app.models.user import User
-    from app.services import leads as service
-    from tests.clients import factories as f
+    from leads import service
+    from tests import factories as f
 
     clock = SystemClock()
     client = f.client(db_session, clock, "Виктор Иванов", phones=["+7 912 000-11-22"])

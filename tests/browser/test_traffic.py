@@ -93,7 +93,7 @@ def _register(reception, base_url, *, goal, client_search=None, description=None
 def test_2_3_client_arrives_by_booking_advisor_opens_a_repair_visit(browser, live_server, db_session, screenshot):
     """Reception picks the client (his car comes with him) and the advisor; the advisor, notified live,
     takes it and creates the repair visit from the card: the traffic is processed and shows the work order."""
-    from tests.clients import factories as f
+    from tests import factories as f
 
     clock = __import__("app.clock", fromlist=["SystemClock"]).SystemClock()
     f.client(db_session, clock, "Иванов Дмитрий", phones=["+7 912 000-11-22"],
@@ -165,6 +165,56 @@ def test_3_1_a_friend_walks_past_every_advisor_is_told_one_ignores_it(browser, l
         advisor.reload()
         expect(advisor.locator("#open-traffic tr.traffic-row")).to_have_count(0)
         expect(advisor.locator("#unread-badge")).to_have_count(0)  # gone for everyone once taken
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_repair_visit_from_a_card_processed_meanwhile_is_not_saved_and_the_form_keeps_its_values(
+        browser, live_server, db_session, screenshot):
+    """«Создать на основании» is one transaction: while the advisor fills the repair visit, the traffic is
+    attached to another document; saving leaves nothing half-done, says why and keeps the typed mileage."""
+    from sqlalchemy import select
+
+    from app.clock import SystemClock
+    from app.models.user import User
+    from tests import factories as f
+    from traffic import service
+    from traffic.models import Traffic
+
+    clock = SystemClock()
+    client = f.client(db_session, clock, "Иванов Дмитрий", phones=["+7 912 000-11-22"],
+                      cars=[{"make_model": "Kia Rio", "plate": "А777ВС77"}])
+    contexts = _contexts(browser, 2)
+    try:
+        reception, advisor = (sign_in(c, live_server, name)
+                              for c, name in zip(contexts, ("reception", "advisor"), strict=True))
+        _register(reception, live_server, goal="Визит. Сервис. Ремонт автомобиля", client_search="Иванов Д",
+                  responsible="Сергей Смирнов")
+        row = db_session.scalar(select(Traffic).order_by(Traffic.id.desc()).limit(1))
+        advisor.goto(f"{live_server}/admin/traffic/{row.id}")
+        with advisor.expect_navigation():
+            advisor.click("#take")
+        with advisor.expect_navigation():
+            advisor.locator("#attach-form a.btn-primary", has_text="Машинозаезд").click()
+        advisor.fill("#arrived_at", "2026-11-23T12:05")
+        advisor.fill("#mileage", "41000")
+
+        db_session.expire_all()
+        other = f.work_order(db_session, clock, client)
+        taker = db_session.scalar(select(User).where(User.username == "advisor"))
+        service.attach(db_session, row.id, document_type="work_order", document_id=other.id, user_id=taker.id,
+                       clock=clock)
+
+        with advisor.expect_navigation():
+            advisor.locator("input[type=submit].btn-primary").first.click()
+        expect(advisor.locator(".alert-danger")).to_contain_text("Документ не сохранён: трафик не может его принять")
+        expect(advisor.locator("#mileage")).to_have_value("41000")
+        screenshot(advisor, "document-from-traffic-refused.png")
+        db_session.expire_all()
+        from documents.models import RepairVisit
+
+        assert db_session.scalars(select(RepairVisit.id)).all() == []
     finally:
         for context in contexts:
             context.close()

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from catalogs.models import Work
-from documents.models import Booking, WorkOrder
-from tests.clients import factories as f
+from desk.models import Booking
+from documents.models import WorkOrder
+from tests import factories as f
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_documents_cannot_be_deleted_and_supervisors_only_read(make_user, login,
 
 
 def test_two_people_editing_one_booking_the_second_is_refused(advisor, zubkov, session, clock):
-    from tests.desk_factories import booking_for, msk
+    from tests.factories import booking_for, msk
 
     clock.set(msk(2026, 11, 23, 12, 0))
     booking = booking_for(session, clock, msk(2026, 11, 24, 10, 0))

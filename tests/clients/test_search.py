@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services.clients import register_event
 from clients.search import ClientQuery, search_clients
-from tests.clients import factories as f
+from clients.service import register_event
+from tests import factories as f
 from tests.statements import counting_statements
 
 DAY = (datetime(2026, 11, 23, 0, 0, tzinfo=UTC), datetime(2026, 11, 24, 0, 0, tzinfo=UTC))

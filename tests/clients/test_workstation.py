@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.models.outbox import OutboxMessage
+from app.messaging.models import OutboxMessage
 from clients.models import ClientContact, ClientEvent
-from tests.clients import factories as f
+from tests import factories as f
 from tests.statements import counting_statements
 
 
@@ -181,7 +181,7 @@ def test_current_call_says_there_is_none(advisor_client):
 
 def test_current_call_is_the_users_latest_unprocessed_call(advisor_client, session, clock, make_user):
     from app.models.user import User
-    from app.services.traffic import register_call, take
+    from traffic.service import register_call, take
 
     advisor = session.scalar(select(User).where(User.username == "advisor"))
     call, _ = register_call(session, call_id="pbx-1", caller="8 908 494-44-34", clock=clock)
@@ -196,7 +196,7 @@ def test_a_true_race_on_one_contact_has_one_winner(app, zubkov, session):
 
     from app.domain.errors import Conflict
     from app.extensions import db
-    from app.services.clients import update_contact
+    from clients.service import update_contact
 
     phone_id, version = zubkov.main_phone.id, zubkov.main_phone.version
     other = OrmSession(db.engine)
@@ -214,7 +214,7 @@ def test_a_true_race_on_one_contact_has_one_winner(app, zubkov, session):
 
 
 def test_contact_edits_are_audited_without_the_search_keys(advisor_client, zubkov, session):
-    from app.models.audit import AuditEntry
+    from app.audit.models import AuditEntry
 
     phone = zubkov.main_phone
     advisor_client.post(f"/admin/clients/{zubkov.id}/contacts/{phone.id}",

@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import FixedClock, SystemClock
-from app.models.outbox import OutboxMessage
-from app.services.outbox import deliver_message, queue_message
-from app.services.timers import reconcile
-from tests.gateways.aggregator import FakeAggregator
+from app.messaging.models import OutboxMessage
+from app.messaging.service import deliver_message, queue_message
+from app.timers.service import reconcile
+from tests.kernel.messaging.aggregator import FakeAggregator
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = 3  # seconds
@@ -207,7 +207,7 @@ def test_redis_flushed_while_a_retry_waits_the_reconciler_delivers_it_once(
         app, session, clock, dispatcher, redis_server, aggregator, tmp_path):
     from redis import Redis
 
-    from app.gateways import gateway_from_config
+    from app.messaging.gateways import gateway_from_config
 
     earlier = FixedClock(clock.now() - timedelta(minutes=5))
     message = queue(session, earlier, "f3-retry")

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.confirmation import CallInput
 from app.domain.errors import Conflict
-from app.models.timers import Notification, ScheduledAction
-from app.services.timers import FIRE_JOB, reconcile, schedule
-from documents.models import Booking
+from app.notifications.models import Notification
+from app.timers.models import ScheduledAction
+from app.timers.service import FIRE_JOB, reconcile, schedule
+from desk.models import Booking
+from desk.rules import CallInput
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
@@ -65,7 +66,7 @@ def callback_booking(session, clock, advisor_id=None) -> Booking:
 
 
 def booking_client(session, clock):
-    from tests.clients import factories as f
+    from tests import factories as f
 
     return f.client(session, clock, f"Клиент {time.monotonic_ns()}", phones=["+7 (908) 4944434"])
 
@@ -148,7 +149,7 @@ def test_f6_four_workers_and_a_triple_enqueue_give_one_effect(app, session, cloc
 def test_f7_the_third_failure_twice_at_once_cancels_once_and_notifies_once(app, session, clock, dispatcher,
                                                                            redis_server, make_user):
     from app.extensions import db
-    from app.services.desk import record_call
+    from desk.service import record_call
 
     advisor = make_user("service_advisor")
     operator = make_user("service_admin")

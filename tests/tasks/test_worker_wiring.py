@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.jobs import RqDispatcher
-from app.models.outbox import OutboxMessage
-from app.services.outbox import DELIVER_JOB, queue_message
+from app.messaging.models import OutboxMessage
+from app.messaging.service import DELIVER_JOB, queue_message
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker

@@ -1,0 +1,1 @@
+"""Outgoing and inbound messages: the outbox, gateways, delivery backoff, the signed webhook."""

@@ -1,0 +1,1 @@
+"""In-app notifications (the bell): model, service, API and page."""

@@ -1,0 +1,1 @@
+"""The durable timer engine: timers in the database, fired by RQ, reconciled after a loss."""
