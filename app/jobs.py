@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from flask import Flask, current_app
@@ -15,6 +15,11 @@ class Dispatcher(Protocol):
     def enqueue(self, func: str, *args: Any, job_id: str | None = None) -> None: ...
 
     def enqueue_at(self, when: datetime, func: str, *args: Any, job_id: str | None = None) -> None: ...
+
+
+def rq_time(at: datetime) -> datetime:
+    """RQ's scheduler keeps whole seconds (it floors): round up, so a job never runs before it is due."""
+    return at + timedelta(microseconds=(1_000_000 - at.microsecond) % 1_000_000)
 
 
 def redis_connection(url: str):

@@ -3,7 +3,7 @@ the schedule. Thin: they parse the request, call desk/service.py and place error
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.admin.base import StaffBaseView, field_messages
 from app.clock import get_clock
+from app.domain.calendar import parse_local
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import translate
@@ -30,17 +31,6 @@ from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput
 DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR})
 CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})
 MAX_ADDED_WORKS = 5
-
-
-def parse_local(value: str | None, calendar) -> datetime | None:
-    """A datetime-local input (`2026-11-24T10:00`) in the dealership's zone → aware UTC; None if empty/bad."""
-    if not value:
-        return None
-    try:
-        naive = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return calendar.at(naive.date(), naive.time()) if naive.tzinfo is None else naive
 
 
 def _decimal(value: str | None) -> Decimal:
@@ -158,8 +148,8 @@ class DeskView(StaffBaseView):
                     price=_decimal(form[prefix + "price"]) if form.get(prefix + "price") else None))
         call = CallInput(
             outcome=form.get("outcome", ""), reason=form.get("reason", ""),
-            callback_at=parse_local(form.get("callback_at"), calendar),
-            new_start_at=parse_local(form.get("new_start_at"), calendar),
+            callback_at=parse_local(form.get("callback_at"), calendar.zone),
+            new_start_at=parse_local(form.get("new_start_at"), calendar.zone),
             cancel_reason_id=form.get("cancel_reason_id", type=int), added_works=tuple(added),
         )
         try:
@@ -193,7 +183,7 @@ class DeskView(StaffBaseView):
         self._require_caller()
         form = request.form
         try:
-            new_start = parse_local(form.get("start_at"), self._calendar())
+            new_start = parse_local(form.get("start_at"), self._calendar().zone)
             if new_start is None:
                 from app.domain.errors import ValidationFailed
                 from app.domain.i18n import N_

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from app.admin.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
+from app.domain.calendar import parse_local
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
@@ -28,15 +29,6 @@ VIEW_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER, Role.S
 WRITE_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER})
 LIST_LIMIT = 100
 CALENDAR_LIMIT = 2000  # meetings on one screen; more asks to pick an employee
-
-
-def parse_local(value: str | None) -> datetime | None:
-    """A datetime-local input in the dealership's zone → aware; None when empty or not a date."""
-    try:
-        naive = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=dealership_timezone()) if naive.tzinfo is None else naive
 
 
 def _day(value: str | None, default: date) -> date:
@@ -165,7 +157,7 @@ class LeadsView(StaffBaseView):
         kind = form.get("type", "")
         return self._act(lead_id, lambda: service.record_event(
             self.db_session, lead_id, kind, actor_id=current_user.id, clock=get_clock(),
-            at=parse_local(form.get("at")), employee_id=form.get("employee_id", type=int), note=form.get("note", ""),
+            at=parse_local(form.get("at"), dealership_timezone()), employee_id=form.get("employee_id", type=int), note=form.get("note", ""),
             version=form.get("version", type=int)), success=gettext("Saved."), failed=kind)
 
     @expose("/tasks/<int:task_id>", methods=("POST",))
@@ -177,7 +169,7 @@ class LeadsView(StaffBaseView):
         form = request.form
         return self._act(task.lead_id, lambda: service.complete_call_task(
             self.db_session, task_id, outcome=form.get("outcome", ""), actor_id=current_user.id, clock=get_clock(),
-            callback_at=parse_local(form.get("callback_at")), note=form.get("note", ""),
+            callback_at=parse_local(form.get("callback_at"), dealership_timezone()), note=form.get("note", ""),
             version=form.get("version", type=int)), success=gettext("The call is recorded."), failed=f"task{task_id}")
 
     # ----- the meetings calendar

@@ -12,6 +12,20 @@ import holidays
 MAX_SEARCH_DAYS = 400
 
 
+def parse_local(value: str | None, zone: ZoneInfo) -> datetime | None:
+    """A datetime-local input (`2026-11-24T10:00`) on the wall clock of `zone` → aware UTC.
+
+    An aware value passes through; empty or not a date → None. Gaps and folds resolve as
+    `WorkingCalendar.at` does (fold=0)."""
+    try:
+        parsed = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        return parsed
+    return datetime.combine(parsed.date(), parsed.time(), tzinfo=zone).astimezone(UTC)
+
+
 def russian_holidays(years: range | list[int]) -> frozenset[date]:
     return frozenset(holidays.country_holidays("RU", years=list(years)))
 

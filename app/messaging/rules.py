@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.domain.backoff import Backoff
+
 MAX_SEND_ATTEMPTS = 6
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=1)
+DELIVERY_BACKOFF = Backoff(first=FIRST_RETRY_DELAY, max_attempts=MAX_SEND_ATTEMPTS, cap=MAX_RETRY_DELAY)
 
 
 def retry_delay(attempt: int) -> timedelta:
     """How long to wait after failed attempt number `attempt` (1-based): 1, 2, 4, 8, 16 … minutes,
     never more than an hour."""
-    if attempt < 1:
-        raise ValueError(f"attempt numbers start at 1, got {attempt}")
-    exponent = min(attempt - 1, 30)  # 2**30 minutes is far past the cap; keeps the numbers small
-    return min(FIRST_RETRY_DELAY * (2 ** exponent), MAX_RETRY_DELAY)
+    return DELIVERY_BACKOFF.delay(attempt)
 
 
 def should_retry(attempt: int, max_attempts: int = MAX_SEND_ATTEMPTS) -> bool:
     """After failed attempt number `attempt`, is there another one?"""
-    return attempt < max_attempts
+    return DELIVERY_BACKOFF.should_retry(attempt, max_attempts)
 
 
 # Provider delivery statuses, in the order a message goes through them. A status that arrives late

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.domain.errors import NotFound
 from app.domain.i18n import N_
+from app.jobs import rq_time
 from app.messaging.gateways import Gateway
 from app.messaging.models import OutboxMessage
 from app.messaging.rules import (
@@ -103,11 +104,6 @@ def _gateway_name(gateway: Gateway, message: Outgoing) -> str:
     return (name or "")[:16]
 
 
-def _rq_time(at: datetime) -> datetime:
-    """RQ's scheduler keeps whole seconds (it floors): round up so a retry never runs before it is due."""
-    return at + timedelta(microseconds=(1_000_000 - at.microsecond) % 1_000_000)
-
-
 def _claimable(now: datetime):
     return or_(
         OutboxMessage.status == "pending",
@@ -182,7 +178,7 @@ def _record_failure(session: Session, message_id: int, attempt: int, exc: Except
         return "failed"
     log.warning("outbox message %s: attempt %s failed (%s); next attempt at %s", message_id, attempt, error,
                 next_at.isoformat())
-    _dispatcher(dispatcher).enqueue_at(_rq_time(next_at), DELIVER_JOB, message_id,
+    _dispatcher(dispatcher).enqueue_at(rq_time(next_at), DELIVER_JOB, message_id,
                                        job_id=f"outbox-{message_id}-a{attempt}")
     return "retrying"
 
@@ -194,7 +190,7 @@ def _reschedule_if_early(session: Session, message_id: int, *, now: datetime, di
         OutboxMessage.id == message_id, OutboxMessage.status == "retrying"))
     session.rollback()
     if due is not None and due > now:
-        when = _rq_time(due)
+        when = rq_time(due)
         _dispatcher(dispatcher).enqueue_at(when, DELIVER_JOB, message_id,
                                            job_id=f"outbox-{message_id}-e{int(when.timestamp())}")
         log.info("outbox message %s: early, re-scheduled for %s", message_id, when.isoformat())

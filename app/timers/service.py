@@ -26,8 +26,10 @@ from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.jobs import rq_time
 from app.registry import add_once
 from app.timers.models import ScheduledAction
+from app.timers.rules import retry_delay, should_retry
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,6 @@ FIRE_JOB = "tasks.timers.fire_timer"
 LEASE = timedelta(minutes=2)
 RECONCILE_GRACE = timedelta(seconds=20)  # RQ's scheduler polls every second; give it time first
 RECONCILE_BUCKET_SECONDS = 120  # at most one re-enqueue of a timer per bucket
-MAX_ATTEMPTS = 5
 Handler = Callable[[Session, ScheduledAction, Clock], None]
 Periodic = Callable[..., int]  # (session, *, clock) -> timers created; makes sure the next ones exist
 Resender = Callable[..., int]  # (session, *, now, grace, bucket, dispatcher) -> rows re-enqueued
@@ -142,12 +143,12 @@ def fire(session: Session, action_id: int, *, clock: Clock, dispatcher, registry
 
 def _record_failure(session: Session, action_id: int, exc: Exception, *, clock: Clock, dispatcher) -> str:
     action = session.get(ScheduledAction, action_id)
-    retry = action.attempts < MAX_ATTEMPTS
+    retry = should_retry(action.attempts)
     action.status = "pending" if retry else "failed"
     action.lease_until = None
     action.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if retry:
-        action.due_at = clock.now() + timedelta(minutes=2 ** action.attempts)
+        action.due_at = clock.now() + retry_delay(action.attempts)
     session.commit()
     return "failed"
 
@@ -200,11 +201,6 @@ def status(session: Session, *, clock: Clock) -> dict[str, Any]:
 
 
 # ----- enqueue after commit
-
-
-def rq_time(due_at: datetime) -> datetime:
-    """RQ's scheduler keeps whole seconds (it floors): round up, or a job could run before its timer is due."""
-    return due_at + timedelta(microseconds=(1_000_000 - due_at.microsecond) % 1_000_000)
 
 
 def _send_timer(dispatcher, captured: tuple[int, datetime]) -> None:

