@@ -7,7 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from admin_views.titles import CATALOG_TITLES
+from catalogs.labels import CATALOG_TITLES
 
 
 def _unread_count() -> int:
@@ -33,90 +33,57 @@ def _newest_notification_id() -> int:
     return db.session.scalar(select(func.max(Notification.id)).where(Notification.user_id == current_user.id)) or 0
 
 
-def _add_client_views(admin: Admin, db) -> None:
-    from app.notifications.views import NotificationsView
-    from appeals.views import AppealsView
-    from clients.views import ClientsView
-    from desk.admin import BookingView
-    from desk.models import Booking
-    from desk.views import DeskView
-    from documents import admin as document_admin
-    from documents import models as dm
-    from leads.views import LeadsView
-    from traffic.admin import TrafficJournalView
-    from traffic.models import Traffic
-    from traffic.views import TrafficView
-
-    admin.add_view(ClientsView(name=_l("Clients and cars"), endpoint="clients", url="/admin/clients"))
-    admin.add_view(DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk"))
-    admin.add_view(NotificationsView(name=_l("Notifications"), endpoint="notifications",
-                                     url="/admin/notifications"))
-    admin.add_view(TrafficView(name=_l("Incoming traffic"), endpoint="traffic", url="/admin/traffic"))
-    admin.add_view(TrafficJournalView(Traffic, db, name=_l("Incoming traffic journal"), endpoint="trafficjournal"))
-    admin.add_view(AppealsView(name=_l("Appeals"), endpoint="appeals", url="/admin/appeals"))
-    admin.add_view(LeadsView(name=_l("Leads"), endpoint="leads", url="/admin/leads"))
-    documents = _l("Documents")
-    for model, view_class, endpoint, title in (
-        (Booking, BookingView, "booking", _l("Pre-bookings")),
-        (dm.WorkOrder, document_admin.WorkOrderView, "workorder", _l("Work orders")),
-        (dm.RepairVisit, document_admin.RepairVisitView, "repairvisit", _l("Repair visits")),
-        (dm.WorkSheet, document_admin.WorkSheetView, "worksheet", _l("Work sheets")),
-        (dm.PartsReservation, document_admin.PartsReservationView, "partsreservation", _l("Parts reservations")),
-    ):
-        admin.add_view(view_class(model, db, name=title, category=documents, endpoint=endpoint))
-
-
-def init_admin(app: Flask) -> Admin:
+def _site_entries() -> list:
+    """What the site adds itself: the settings next to the catalogs, the kernel's notifications, users, audit
+    log, outbox and two-factor page."""
     from admin_views.audit import AuditView
     from admin_views.calendar import CalendarExceptionView
-    from admin_views.home import HomeView
     from admin_views.settings import RegulationsView
     from admin_views.two_factor import TwoFactorView
     from admin_views.users import UserView
+    from app.admin.menu import ADMINISTRATION, CATALOGS, MenuEntry
     from app.audit.models import AuditEntry
     from app.extensions import db
     from app.messaging.admin import OutboxView
     from app.messaging.models import OutboxMessage
     from app.models.calendar import CalendarException
     from app.models.user import User
-    from app.security_headers import csp_nonce
-    from catalogs import admin as catalog_admin
-    from catalogs import models as cm
-    from leads.admin import CadenceView
+    from app.notifications.views import NotificationsView
 
+    return [
+        MenuEntry(190, lambda: RegulationsView(name=_l("Regulation settings"), category=CATALOGS,
+                                               endpoint="regulations")),
+        MenuEntry(195, lambda: CalendarExceptionView(CalendarException, db, name=_l("Working calendar exceptions"),
+                                                     category=CATALOGS, endpoint="calendarexception")),
+        MenuEntry(310, lambda: NotificationsView(name=_l("Notifications"), endpoint="notifications",
+                                                 url="/admin/notifications")),
+        MenuEntry(800, lambda: UserView(User, db, name=_l("Users"), category=ADMINISTRATION, endpoint="user")),
+        MenuEntry(810, lambda: AuditView(AuditEntry, db, name=_l("Audit log"), category=ADMINISTRATION,
+                                         endpoint="audit")),
+        MenuEntry(820, lambda: OutboxView(OutboxMessage, db, name=_l("Outbox"), category=ADMINISTRATION,
+                                          endpoint="outboxmessage")),
+        MenuEntry(900, lambda: TwoFactorView(name=_l("Two-factor authentication"), endpoint="twofactor",
+                                             url="/admin/2fa")),
+    ]
+
+
+def init_admin(app: Flask) -> Admin:
+    """One `Admin` per app, with every view the wings and the site declared, in menu order."""
+    from admin_views.audit import render_changes
+    from admin_views.home import HomeView
+    from app.admin.menu import add_admin_views, declared_views
+    from app.security_headers import csp_nonce
+
+    add_admin_views(app, _site_entries())
     admin = Admin(
         name=_l("Front office"),
         theme=Bootstrap4Theme(swatch="cerulean", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
         csp_nonce_generator=csp_nonce,  # Flask-Admin's own <script>/<link> tags carry this request's nonce
     )
-    catalogs = _l("Catalogs")
-    for model, view_class, endpoint in (
-        (cm.AppealCategory, catalog_admin.AppealCategoryView, "appealcategory"),
-        (cm.CancellationReason, catalog_admin.CancellationReasonView, "cancellationreason"),
-        (cm.ContactGoal, catalog_admin.ContactGoalView, "contactgoal"),
-        (cm.IgnoreReason, catalog_admin.IgnoreReasonView, "ignorereason"),
-        (cm.LeadStage, catalog_admin.LeadStageView, "leadstage"),
-        (cm.LossReason, catalog_admin.LossReasonView, "lossreason"),
-        (cm.MessageTemplate, catalog_admin.MessageTemplateView, "messagetemplate"),
-        (cm.Cadence, CadenceView, "cadence"),
-        (cm.Work, catalog_admin.WorkView, "work"),
-    ):
-        admin.add_view(view_class(model, db, name=CATALOG_TITLES[model.__tablename__], category=catalogs,
-                                  endpoint=endpoint))
-    admin.add_view(RegulationsView(name=_l("Regulation settings"), category=catalogs, endpoint="regulations"))
-    admin.add_view(CalendarExceptionView(CalendarException, db, name=_l("Working calendar exceptions"),
-                                         category=catalogs, endpoint="calendarexception"))
-    _add_client_views(admin, db)
-    administration = _l("Administration")
-    admin.add_view(UserView(User, db, name=_l("Users"), category=administration, endpoint="user"))
-    admin.add_view(AuditView(AuditEntry, db, name=_l("Audit log"), category=administration, endpoint="audit"))
-    admin.add_view(OutboxView(OutboxMessage, db, name=_l("Outbox"), category=administration,
-                              endpoint="outboxmessage"))
-    admin.add_view(TwoFactorView(name=_l("Two-factor authentication"), endpoint="twofactor", url="/admin/2fa"))
+    for view in declared_views(app):
+        admin.add_view(view)
     admin.init_app(app)
-
-    from admin_views.audit import render_changes
 
     @app.context_processor
     def _catalog_titles():

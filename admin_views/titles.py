@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-CATALOG_TITLES = {
-    "appeal_category": _l("Appeal categories"),
-    "cancellation_reason": _l("Repair cancellation reasons"),
-    "contact_goal": _l("Contact goals"),
-    "ignore_reason": _l("Traffic ignore reasons"),
-    "lead_stage": _l("Lead stages"),
-    "loss_reason": _l("Lead loss reasons"),
-    "message_template": _l("Message templates"),
-    "cadence": _l("Follow-up cadences"),
-    "work": _l("Works"),
-}
+from catalogs.labels import CATALOG_TITLES
 
 ENTITY_TITLES = {
     **CATALOG_TITLES,

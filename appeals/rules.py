@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from app.domain.i18n import N_, Message
 from app.domain.roles import Role
 
-AUTO_RULES = ("call_continuation", "order_status", "repeat_appeal")
-
 # Who registers appeals and closes service requests (the API, the pages and the traffic card's button).
 APPEAL_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN,
                           Role.CALL_CENTER})

@@ -13,6 +13,7 @@ from wtforms import HiddenField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.admin.base import ADMIN_ONLY, StaffModelView
+from app.admin.menu import CATALOGS, MenuEntry
 from app.domain.errors import DomainError
 from app.domain.ordering import Direction
 from app.domain.templates import message_template_errors
@@ -314,3 +315,26 @@ class WorkView(CatalogView):
     def field_errors(self, form):
         problems = work_errors(form.standard_hours.data, form.price.data)
         return {name: translate(message) for name, message in problems.items()}
+
+
+def catalog_entry(position: int, model, view_class: type[CatalogView], endpoint: str) -> MenuEntry:
+    """A catalog in the «Catalogs» menu, named by its table's title."""
+    from app.extensions import db
+
+    return MenuEntry(position, lambda: view_class(model, db, name=labels.CATALOG_TITLES[model.__tablename__],
+                                                  category=CATALOGS, endpoint=endpoint))
+
+
+def menu_entries() -> list[MenuEntry]:
+    from catalogs import models as cm
+
+    return [catalog_entry(position, model, view_class, endpoint) for position, model, view_class, endpoint in (
+        (100, cm.AppealCategory, AppealCategoryView, "appealcategory"),
+        (110, cm.CancellationReason, CancellationReasonView, "cancellationreason"),
+        (120, cm.ContactGoal, ContactGoalView, "contactgoal"),
+        (130, cm.IgnoreReason, IgnoreReasonView, "ignorereason"),
+        (140, cm.LeadStage, LeadStageView, "leadstage"),
+        (150, cm.LossReason, LossReasonView, "lossreason"),
+        (160, cm.MessageTemplate, MessageTemplateView, "messagetemplate"),
+        (180, cm.Work, WorkView, "work"),
+    )]

@@ -6,6 +6,19 @@ from flask_babel import lazy_gettext as _l
 
 from app.messaging.labels import MESSAGE_CHANNEL_LABELS  # noqa: F401 - one list of channels: messaging's
 
+# The catalogs' names, by table: the admin menu, the home page, the audit log.
+CATALOG_TITLES = {
+    "appeal_category": _l("Appeal categories"),
+    "cancellation_reason": _l("Repair cancellation reasons"),
+    "contact_goal": _l("Contact goals"),
+    "ignore_reason": _l("Traffic ignore reasons"),
+    "lead_stage": _l("Lead stages"),
+    "loss_reason": _l("Lead loss reasons"),
+    "message_template": _l("Message templates"),
+    "cadence": _l("Follow-up cadences"),
+    "work": _l("Works"),
+}
+
 CHANNEL_LABELS = {"call": _l("Call"), "visit": _l("Visit")}
 DEPARTMENT_LABELS = {
     "showroom": _l("Showroom"),

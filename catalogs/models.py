@@ -15,7 +15,6 @@ from app.models.user import User
 CHANNELS = ("call", "visit")
 DEPARTMENTS = ("showroom", "service", "parts", "other")
 DOCUMENT_KINDS = ("work_sheet", "pre_booking", "repair_visit", "work_order")
-AUTO_RULES = ("call_continuation", "order_status", "repeat_appeal")
 TRANSITIONS = ("service_request",)
 STAGE_OUTCOMES = ("open", "won", "lost")
 CADENCE_TRIGGERS = ("qualified_no_meeting", "meeting_no_show", "manual")

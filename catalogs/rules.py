@@ -1,10 +1,13 @@
-"""Works (работы): what a row of the works catalog must hold."""
+"""Pure rules of the catalogs: the automatic appeal-category codes, and what a row of the works catalog must hold."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from app.domain.i18n import N_, Message
+
+# The automatic rules an appeal category can carry (appeals/rules.py says what each one means).
+AUTO_RULES = ("call_continuation", "order_status", "repeat_appeal")
 
 MAX_STANDARD_HOURS = Decimal("1000")
 MAX_PRICE = Decimal("9999999999.99")  # the column is Numeric(12, 2)

@@ -20,7 +20,7 @@ from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.i18n import N_
 from app.domain.roles import ALL_ROLES, Role
 from app.i18n import dealership_timezone, translate
-from app.models.user import User
+from app.services.users import active_staff
 from clients import service
 from clients.current_call import current_call_phone
 from clients.labels import CLIENT_KIND_LABELS, CONTACT_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS
@@ -161,7 +161,7 @@ class ClientsView(StaffBaseView):
         new_events = list(self.db_session.scalars(
             select(ClientEvent).where(ClientEvent.client_id == client_id, ClientEvent.status == "new")
             .order_by(ClientEvent.at.desc()).limit(20)))
-        managers = list(self.db_session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)))
+        managers = active_staff(self.db_session)
         actions = [(endpoint, label) for endpoint, label in DOCUMENT_ACTIONS if self._can_open(endpoint)]
         back = url_for(".card", client_id=client_id)
         timeline = [(item, self._document_url(item.document, back)) for item in timeline]

@@ -4,14 +4,20 @@
 def register(app) -> None:
     """The desk's timers (the daily confirmation list, always kept for today and the next working day; call
     retries, callbacks and the auto-cancellation), bookings on the client timeline and as a document kind,
-    and the bookings API."""
+    the bookings API, the desk and the schedule, and bookings among the documents."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.admin.menu import DOCUMENTS, MenuEntry, add_admin_views
     from app.api import add_api_blueprint
+    from app.extensions import db
     from clients.search import add_client_filters, add_client_owners
     from clients.timeline import add_timeline_sources
+    from desk.admin import BookingView
     from desk.api import blp
     from desk.hooks import CLIENT_FILTERS, CLIENT_OWNERS, TIMELINE_SOURCES
     from desk.models import Booking
     from desk.service import TIMER_HANDLERS, ensure_daily_timers
+    from desk.views import DeskView
     from documents.kinds import add_document_kinds
 
     timers = app.extensions["timers"]
@@ -22,3 +28,8 @@ def register(app) -> None:
     add_client_owners(app, *CLIENT_OWNERS)
     add_document_kinds(app, {"pre_booking": Booking})
     add_api_blueprint(app, blp)
+    add_admin_views(app, [
+        MenuEntry(300, lambda: DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk")),
+        MenuEntry(700, lambda: BookingView(Booking, db, name=_l("Pre-bookings"), category=DOCUMENTS,
+                                           endpoint="booking")),
+    ])

@@ -22,7 +22,7 @@ from app.models.calendar import CalendarException
 from app.notifications.service import notify
 from app.services.persistence import commit_or_conflict
 from app.services.regulations import load_regulations
-from app.services.users import NO_SUCH_EMPLOYEE, active_employee
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee, active_staff_ids
 from app.timers.models import ScheduledAction
 from app.timers.service import cancel_pending, schedule
 from catalogs.models import CancellationReason, Work
@@ -395,8 +395,6 @@ def ensure_daily_timers(session: Session, *, clock: Clock) -> int:
 
 def _prepare_list(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """At the window start: the horizon day's bookings go on the desk, service administrators are told."""
-    from app.models.user import Role as RoleRow
-    from app.models.user import User
 
     regs = load_regulations(session)
     calendar = working_calendar(session, regs, around=clock.now().date())
@@ -410,8 +408,7 @@ def _prepare_list(session: Session, action: ScheduledAction, clock: Clock) -> No
     for booking in bookings:
         if booking.next_contact_at is None:
             booking.next_contact_at = window_start
-    admins = session.scalars(select(User.id).join(User.roles).where(
-        RoleRow.code == Role.SERVICE_ADMIN, User.active.is_(True)))
+    admins = active_staff_ids(session, Role.SERVICE_ADMIN)
     notify(session, admins, kind="confirmation_list", clock=clock, target=("desk", target.toordinal()),
            key=f"confirmation_list:{today.isoformat()}", message=Message(
                N_("The confirmation list for %(day)s is ready: %(count)s bookings to call."),

@@ -18,10 +18,9 @@ from app.domain.calendar import parse_local
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import translate
-from app.models.user import Role as RoleRow
-from app.models.user import User
 from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
+from app.services.users import active_staff
 from catalogs.models import CancellationReason, Work
 from desk import service
 from desk.labels import OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
@@ -88,9 +87,7 @@ class DeskView(StaffBaseView):
         start, end = calendar.day_bounds(day)
         bookings = list(self.db_session.scalars(
             select(Booking).where(Booking.start_at >= start, Booking.start_at < end).order_by(Booking.start_at)))
-        advisors = list(self.db_session.scalars(
-            select(User).join(User.roles).where(RoleRow.code == Role.SERVICE_ADVISOR, User.active.is_(True))
-            .order_by(User.full_name, User.username)))
+        advisors = active_staff(self.db_session, Role.SERVICE_ADVISOR)
         columns = [(user, [b for b in bookings if b.advisor_id == user.id]) for user in advisors]
         unassigned = [b for b in bookings if b.advisor_id not in {u.id for u in advisors}]
         if unassigned:

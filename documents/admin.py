@@ -18,12 +18,13 @@ from wtforms.validators import ValidationError
 from app.admin.base import StaffModelView
 from app.admin.fields import LocalDateTimeField
 from app.admin.filters import day_filters
+from app.admin.menu import DOCUMENTS, MenuEntry
 from app.admin.search import LiteralAjaxModelLoader
 from app.clock import get_clock
 from app.domain.errors import DomainError
 from app.domain.roles import Role
 from app.i18n import format_local, label_of, translate
-from app.models.user import User
+from app.services.users import active_staff
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, quick_matches
 from documents import service as documents
@@ -80,7 +81,7 @@ class CarLoader(LiteralAjaxModelLoader):
 def _active_users():
     from app.extensions import db
 
-    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    return active_staff(db.session)
 
 
 def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -362,3 +363,17 @@ class PartsReservationView(DocumentView):
             form.part_name.errors = [*form.part_name.errors, gettext("Enter the part.")]
             return False
         return True
+
+
+def menu_entries() -> list[MenuEntry]:
+    from app.extensions import db
+
+    def entry(position, model, view_class, endpoint, title):
+        return MenuEntry(position, lambda: view_class(model, db, name=title, category=DOCUMENTS, endpoint=endpoint))
+
+    return [
+        entry(710, WorkOrder, WorkOrderView, "workorder", _l("Work orders")),
+        entry(720, RepairVisit, RepairVisitView, "repairvisit", _l("Repair visits")),
+        entry(730, WorkSheet, WorkSheetView, "worksheet", _l("Work sheets")),
+        entry(740, PartsReservation, PartsReservationView, "partsreservation", _l("Parts reservations")),
+    ]

@@ -19,6 +19,7 @@ from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
+from app.services.users import active_staff
 from catalogs.models import LeadStage
 from clients.models import Client
 from leads import service
@@ -95,12 +96,7 @@ class LeadsView(StaffBaseView):
                            client_search_url=url_for("traffic.clients")), status
 
     def _staff(self, role: str | None = None) -> list[User]:
-        query = select(User).where(User.active.is_(True)).order_by(User.full_name, User.username)
-        if role is not None:
-            from app.models.user import Role as RoleRow
-
-            query = query.join(User.roles).where(RoleRow.code == role)
-        return list(self.db_session.scalars(query))
+        return active_staff(self.db_session, *([role] if role else []))
 
     # ----- the lead card
 

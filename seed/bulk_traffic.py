@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.domain.normalise import phone_key
-from app.models.user import Role as RoleRow
 from app.models.user import User
 from app.services.regulations import load_regulations
+from app.services.users import active_staff_ids
 from catalogs.models import ContactGoal, IgnoreReason, LeadStage, LossReason
 from clients.models import Car, Client, ClientContact
 from leads.models import CallTask, Lead
@@ -47,8 +47,7 @@ def _zone(session: Session) -> ZoneInfo:
 
 
 def _users_with_roles(session: Session, *codes: str) -> list[int]:
-    return list(session.scalars(select(User.id).join(User.roles).where(RoleRow.code.in_(codes), User.active.is_(True))
-                                .distinct().order_by(User.id)))
+    return active_staff_ids(session, *codes)
 
 
 def _ids(session: Session, model) -> list[int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,10 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.clock import MutableClock
 from app.jobs import RecordingDispatcher
+from tests.factories import NOW
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg:///dashboard_test")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 _TMP = Path(tempfile.mkdtemp(prefix="dashboard-tests-"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,12 @@ MSK = ZoneInfo("Europe/Moscow")
 
 def msk(y, m, d, hh, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=MSK)
+
+
+# ----- named instants
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # where the `clock` fixture starts: Monday, 12:00 in Moscow
+MONDAY_NOON = msk(2026, 11, 23, 12, 5)  # the desk's working moment: inside the confirmation window
 
 
 def booking_for(session, clock, start: datetime, *, name="Зубков Алексей", advisor_id=None, works=None):

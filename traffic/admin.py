@@ -12,11 +12,9 @@ from app.admin.filters import day_filters
 from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User
+from catalogs.labels import DOCUMENT_KIND_LABELS
 from traffic.hooks import STATUS_LABELS
 from traffic.models import Traffic
-
-DOCUMENT_LABELS = {"work_sheet": _l("Work sheet"), "pre_booking": _l("Pre-booking"),
-                   "repair_visit": _l("Repair visit"), "work_order": _l("Work order")}
 
 
 class IdChoiceFilter(FilterEqual):
@@ -98,7 +96,7 @@ class TrafficJournalView(JournalView):
         "status": lambda v, c, m, n: gettext(STATUS_LABELS[m.status]),
         "wait": lambda v, c, m, n: minutes_between(m.registered_at, m.taken_at),
         "processing": lambda v, c, m, n: minutes_between(m.taken_at, m.processed_at),
-        "document": lambda v, c, m, n: (f"{DOCUMENT_LABELS[m.document_type]} №{m.document_id}"
+        "document": lambda v, c, m, n: (f"{DOCUMENT_KIND_LABELS[m.document_type]} №{m.document_id}"
                                         if m.document_type else (m.ignore_reason.name if m.ignore_reason else "")),
     }
     column_formatters_export = column_formatters

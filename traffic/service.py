@@ -19,7 +19,7 @@ from app.domain.roles import Role
 from app.notifications.models import Notification
 from app.notifications.service import notify
 from app.services.regulations import load_regulations
-from app.services.users import NO_SUCH_EMPLOYEE, active_employee
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee, active_staff_ids
 from app.timers.models import ScheduledAction
 from app.timers.service import schedule
 from catalogs.models import CHANNELS, ContactGoal, IgnoreReason
@@ -247,14 +247,11 @@ def register_call(session: Session, *, call_id: str, caller: str, line: str = ""
 
 def _escalate(session: Session, action: ScheduledAction, clock: Clock) -> None:
     """Untaken after the escalation delay: every supervisor is told."""
-    from app.models.user import Role as RoleRow
-    from app.models.user import User
 
     row = session.get(Traffic, action.target_id)
     if row is None or row.status not in OPEN_STATUSES:
         return
-    supervisors = session.scalars(select(User.id).join(User.roles).where(
-        RoleRow.code == Role.SUPERVISOR, User.active.is_(True)))
+    supervisors = active_staff_ids(session, Role.SUPERVISOR)
     notify(session, supervisors, kind="traffic_escalation", clock=clock, target=("traffic", row.id),
            key=action.idempotency_key, message=Message(
                N_("Nobody has taken %(number)s (%(goal)s) for %(minutes)s minutes."),

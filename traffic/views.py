@@ -19,11 +19,12 @@ from app.models.user import User
 from app.notifications.models import Notification
 from app.notifications.service import message_of, unread_count
 from app.services.catalogs import visible_rows
+from app.services.users import active_staff
+from catalogs.labels import DOCUMENT_KIND_LABELS
 from catalogs.models import ContactGoal, IgnoreReason
 from clients.search import quick_matches
 from documents.labels import WORK_ORDER_STATE_LABELS
 from traffic import service
-from traffic.admin import DOCUMENT_LABELS
 from traffic.card_actions import card_actions
 from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
@@ -75,7 +76,7 @@ class TrafficView(StaffBaseView):
         ), status
 
     def _staff(self) -> list[User]:
-        return list(self.db_session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)))
+        return active_staff(self.db_session)
 
     @expose("/register", methods=("POST",))
     def register(self):
@@ -158,7 +159,7 @@ class TrafficView(StaffBaseView):
                                                                                                   traffic_id=row.id))
         return self.render(
             "traffic/card.html", row=row, documents=documents, document=document, document_link=document_link,
-            document_labels=DOCUMENT_LABELS, goals=visible_rows(self.db_session, ContactGoal),
+            document_labels=DOCUMENT_KIND_LABELS, goals=visible_rows(self.db_session, ContactGoal),
             staff=self._staff() if row.goal_id is None else [],
             can_route=current_user.has_any_role(REGISTER_ROLES), work_order_state_labels=WORK_ORDER_STATE_LABELS, create_links=create_links, errors=errors or {},
             values=values or {}, reasons=visible_rows(self.db_session, IgnoreReason), status_labels=STATUS_LABELS,

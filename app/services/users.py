@@ -86,6 +86,21 @@ def set_active(session: Session, username: str, active: bool) -> User:
 NO_SUCH_EMPLOYEE = N_("Choose an active employee.")
 
 
+def _active(roles: tuple[str, ...]):
+    query = select(User).where(User.active.is_(True))
+    return query.where(User.roles.any(Role.code.in_(roles))) if roles else query
+
+
+def active_staff(session: Session, *roles: str) -> list[User]:
+    """The active employees (with any of `roles`, when given) in the order pickers show them: by name."""
+    return list(session.scalars(_active(roles).order_by(User.full_name, User.username)))
+
+
+def active_staff_ids(session: Session, *roles: str) -> list[int]:
+    """The ids of the active employees with any of `roles` (everyone active when none), by id."""
+    return list(session.scalars(_active(roles).with_only_columns(User.id).order_by(User.id)))
+
+
 def active_employee(session: Session, user_id: int | None) -> User | None:
     """The active user a document points at (responsible, advisor…), or None when there is none such:
     a reference is checked here, never left for the database's foreign key to refuse."""

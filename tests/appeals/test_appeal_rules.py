@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from appeals.rules import ClientFacts, automatic_category
+from catalogs.labels import AUTO_RULE_LABELS
+from catalogs.rules import AUTO_RULES
 
 CATALOG_ORDER = [(3, "call_continuation"), (4, "order_status"), (5, "repeat_appeal")]
 
@@ -41,3 +43,10 @@ def test_a_hidden_category_does_not_apply_and_the_window_comes_from_settings():
 def test_the_reason_is_shown_with_the_numbers():
     result = automatic_category(CATALOG_ORDER, ClientFacts(calls_in_window=4), min_calls=2)
     assert result.reason.params == {"count": 4, "min": 2}
+
+
+@pytest.mark.parametrize("code", AUTO_RULES)
+def test_every_auto_rule_code_of_the_catalogs_is_understood_here_and_labelled_there(code):
+    everything = ClientFacts(calls_in_window=9, has_open_work_order=True, refused_service_request_id=7)
+    assert automatic_category([(1, code)], everything, min_calls=2).rule == code
+    assert set(AUTO_RULE_LABELS) == set(AUTO_RULES)

@@ -7,9 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories as f
-from tests.factories import msk
-
-MONDAY_NOON = msk(2026, 11, 23, 12, 5)
+from tests.factories import MONDAY_NOON
 
 
 @pytest.fixture

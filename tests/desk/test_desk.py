@@ -16,9 +16,8 @@ from catalogs.models import CancellationReason
 from desk import service as desk
 from desk.models import Booking
 from desk.rules import CallInput, WorkLine
-from tests.factories import booking_for, msk
+from tests.factories import MONDAY_NOON, booking_for, msk
 
-MONDAY_NOON = msk(2026, 11, 23, 12, 5)
 TUESDAY_10 = msk(2026, 11, 24, 10, 0)
 
 

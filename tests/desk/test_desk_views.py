@@ -11,9 +11,7 @@ from sqlalchemy import select
 
 from catalogs.models import CancellationReason
 from desk.models import Booking
-from tests.factories import booking_for, msk
-
-MONDAY_NOON = msk(2026, 11, 23, 12, 5)
+from tests.factories import MONDAY_NOON, booking_for, msk
 
 
 @pytest.fixture

@@ -82,3 +82,45 @@ class TestWithoutDesk:
 def test_with_the_desk_the_reconciler_keeps_the_daily_list(app, session, clock, dispatcher):
     assert reconcile(session, clock=clock, dispatcher=dispatcher)["daily_created"] >= 1
     assert session.scalar(select(ScheduledAction.id).where(ScheduledAction.kind == "confirmation_list")) is not None
+
+
+MENU = [
+    ("view", "admin"),
+    ("cat", ["appealcategory", "cancellationreason", "contactgoal", "ignorereason", "leadstage", "lossreason",
+             "messagetemplate", "cadence", "work", "regulations", "calendarexception"]),
+    ("view", "clients"), ("view", "desk"), ("view", "notifications"), ("view", "traffic"),
+    ("view", "trafficjournal"), ("view", "appeals"), ("view", "leads"),
+    ("cat", ["booking", "workorder", "repairvisit", "worksheet", "partsreservation"]),
+    ("cat", ["user", "audit", "outboxmessage"]),
+    ("view", "twofactor"),
+]
+
+
+def _menu(app):
+    admin = app.extensions["admin"][0]
+    return [("cat", [child._view.endpoint for child in item._children]) if item.is_category()
+            else ("view", item._view.endpoint) for item in admin._menu]
+
+
+def test_the_admin_menu_is_what_the_wings_declared_in_the_order_of_their_positions(app):
+    assert _menu(app) == MENU
+    owners = {entry.build.__module__.split(".")[0] for entry in app.extensions["admin_menu"].values()}
+    assert owners == {"catalogs", "clients", "desk", "traffic", "appeals", "leads", "documents", "admin_views"}
+
+
+def test_a_menu_position_taken_twice_is_refused_and_a_new_view_lands_where_its_position_says(app):
+    from flask_admin import BaseView, expose
+
+    from app.admin.menu import MenuEntry, add_admin_views, declared_views
+
+    with pytest.raises(ValueError, match="admin menu position '000300' is registered twice"):
+        add_admin_views(app, [MenuEntry(300, lambda: BaseView(name="Again", endpoint="again"))])
+
+    class Probe(BaseView):
+        @expose("/")
+        def index(self):
+            return "probe"
+
+    add_admin_views(app, [MenuEntry(305, lambda: Probe(name="Probe", endpoint="probe"))])
+    endpoints = [view.endpoint for view in declared_views(app)]
+    assert endpoints[endpoints.index("desk") + 1] == "probe"

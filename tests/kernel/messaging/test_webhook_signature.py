@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
 
 from app.messaging.gateways import webhook_refusal, webhook_signature
+from tests.factories import NOW
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TS = str(int(NOW.timestamp()))
 BODY = '{"type":"reply","text":"Да"}'.encode()
 
