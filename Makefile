@@ -22,11 +22,17 @@ seed: migrate
 	FLASK_DEBUG=1 $(BIN)/flask seed predefined
 	FLASK_DEBUG=1 $(BIN)/flask seed demo
 
-run: seed
-	@echo ""
-	@echo "  Dashboard: http://127.0.0.1:$${WEB_PORT:-5000}/   (logins above; Ctrl-C stops web, worker and Redis)"
-	@echo ""
-	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile
+# Redis first (the seed enqueues and the rate limiter counts there), then the seed, then web, worker and
+# reconciler; Ctrl-C stops them and then Redis.
+run: migrate
+	@$(BIN)/python -m app.embedded_redis start
+	@trap '$(BIN)/python -m app.embedded_redis stop' EXIT; \
+	FLASK_DEBUG=1 $(BIN)/flask seed predefined && \
+	FLASK_DEBUG=1 $(BIN)/flask seed demo && \
+	echo "" && \
+	echo "  Dashboard: http://127.0.0.1:$${WEB_PORT:-5000}/   (logins above; Ctrl-C stops web, worker and Redis)" && \
+	echo "" && \
+	FLASK_DEBUG=1 $(BIN)/honcho start -f Procfile web worker reconciler
 
 test: install
 	$(BIN)/lint-imports --no-cache

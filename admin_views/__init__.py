@@ -69,12 +69,15 @@ def _site_entries() -> list:
 
 def init_admin(app: Flask) -> Admin:
     """One `Admin` per app, with every view the wings and the site declared, in menu order."""
-    from admin_views.audit import render_changes
+    from admin_views.audit import entry_text, render_changes
     from admin_views.home import HomeView
+    from admin_views.titles import INLINE_ADD_LABELS, RECORD_TITLES
     from app.admin.menu import add_admin_views, declared_views
+    from app.audit.service import add_record_titles
     from app.security_headers import csp_nonce
 
     add_admin_views(app, _site_entries())
+    add_record_titles(app, RECORD_TITLES)
     admin = Admin(
         name=_l("Front office"),
         theme=Bootstrap4Theme(swatch="cerulean", fluid=True),
@@ -87,12 +90,29 @@ def init_admin(app: Flask) -> Admin:
 
     @app.context_processor
     def _catalog_titles():
-        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes, "unread_count": _unread_count,
+        return {"catalog_titles": CATALOG_TITLES, "render_changes": render_changes,
+                "audit_headline": lambda entry: entry_text().headline(entry), "unread_count": _unread_count,
                 "newest_notification_id": _newest_notification_id}
 
+    def inline_add_label(field) -> str | None:
+        label = INLINE_ADD_LABELS.get(getattr(getattr(field, "model", None), "__tablename__", ""))
+        return str(label) if label is not None else None
+
+    app.jinja_env.globals["inline_add_label"] = inline_add_label  # widgets render without context processors
     return admin
+
+
+def _favicon():
+    """Browsers ask for /favicon.ico on every page, the login page included."""
+    from pathlib import Path
+
+    from flask import Response, current_app
+
+    icon = (Path(current_app.static_folder) / "favicon.svg").read_bytes()
+    return Response(icon, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 def register(app: Flask) -> None:
     """The admin site is the last thing assembled: every wing's views, under one menu."""
     init_admin(app)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)

@@ -38,14 +38,22 @@ class RegulationsForm(FlaskForm):
     working_day_end = _time(_l("Working day ends"))
     working_weekdays = StringField(_l("Working weekdays (1 = Monday … 7 = Sunday)"),
                                    validators=[InputRequired(), Length(max=20)])
-    call_continuation_window_hours = _int(_l("«Call continuation»: calls within, hours"))
+    call_continuation_window_hours = _int(
+        _l("«Call continuation»: calls within, hours"),
+        _l("Every call of the client in the last this many hours counts, the current one included: incoming "
+           "calls in the traffic and appeals registered by phone on the client card."))
     call_continuation_min_calls = _int(_l("«Call continuation»: at least this many calls"))
-    repeat_appeal_lookback_days = _int(_l("«Repeat appeal»: look back, days"))
+    repeat_appeal_lookback_days = _int(
+        _l("«Repeat appeal»: look back, days"),
+        _l("A service request created in the last this many days that ended in refusal makes the client's next "
+           "appeal a repeat appeal, and that request is reopened."))
     traffic_escalation_minutes = _int(_l("Escalate untaken traffic to a supervisor after, minutes"))
     no_show_grace_minutes = _int(_l("A client is a no-show this many minutes after the meeting"))
     timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64)])
-    dealer_name = StringField(_l("Dealership name (for messages)"), validators=[InputRequired(), Length(max=200)])
-    dealer_phone = StringField(_l("Dealership phone (for messages)"), validators=[Length(max=50)])
+    dealer_name = StringField(_l("Dealership name (for messages)"), validators=[Length(max=200)],
+                              description=_l("While it is empty, a message using {dealer_name} is not sent."))
+    dealer_phone = StringField(_l("Dealership phone (for messages)"), validators=[Length(max=50)],
+                               description=_l("While it is empty, a message using {dealer_phone} is not sent."))
     script_greeting = TextAreaField(
         _l("Script: greeting"), validators=[InputRequired(), Length(max=2000)],
         description=_l("Placeholders in every script text: {client_name}, {visit_at}, {car}, {advisor}, "
@@ -55,6 +63,9 @@ class RegulationsForm(FlaskForm):
     script_documents = TextAreaField(_l("Script: documents to bring"), validators=[InputRequired(), Length(max=2000)])
     script_handover = TextAreaField(_l("Script: time to hand the car over, goodbye"),
                                     validators=[InputRequired(), Length(max=2000)])
+    reception_script = TextAreaField(
+        _l("What reception says on a call or to a visitor"), validators=[Length(max=4000)], default="",
+        description=_l("Shown on the reception panel as it is written, line by line; empty hides it."))
     require_admin_2fa = BooleanField(
         _l("Require two-factor authentication for administrators"),
         description=_l("An administrator without it is sent to set it up after logging in and can open "
@@ -70,6 +81,7 @@ class RegulationsForm(FlaskForm):
         (_l("Dealership"), ("dealer_name", "dealer_phone")),
         (_l("Visit confirmation call script"),
          ("script_greeting", "script_purpose", "script_documents", "script_handover")),
+        (_l("Reception dialogue script"), ("reception_script",)),
         (_l("Security"), ("require_admin_2fa",)),
     )
 

@@ -153,7 +153,10 @@ def timers_reconcile(loop, interval):
             db.session.remove()
         if not loop:
             return
-        time.sleep(interval)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:  # Ctrl-C in `make run`: stop between rounds, no traceback
+            return
 
 
 def init_app(app: Flask) -> None:

@@ -82,6 +82,13 @@ def format_money(value) -> str:
     return f"{value or 0:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
+def tel_href(phone) -> str:
+    """A phone as written («+7 908 494-44-34») as a dialable `tel:` link («tel:+79084944434»)."""
+    import re
+
+    return "tel:" + re.sub(r"[^\d+]", "", str(phone or ""))
+
+
 def flash_text(message) -> str:
     """A flashed message in the current language, as plain text for autoescaping.
 
@@ -107,6 +114,7 @@ def register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.filters["flash_text"] = flash_text
     app.jinja_env.globals["label_of"] = label_of
     app.jinja_env.globals["translate"] = translate

@@ -2,16 +2,18 @@
 
 When an identified client gets in touch, the categories with an automatic rule are tried in their
 catalog order (an admin reorders them to change precedence; a hidden one does not apply):
-- `call_continuation`: the client called `min_calls` or more times within the window, or has an open
-  «Обращение в СТО» process;
+- `call_continuation`: the client called `min_calls` or more times within the window (every call: incoming
+  traffic and appeals registered by phone on the client card), or has an open «Обращение в СТО» process;
 - `order_status`: the client has an open work order;
-- `repeat_appeal`: an «Обращение в СТО» of the client ended in refusal within the look-back — it reopens.
-The first that applies wins, with the reason shown to staff; otherwise staff pick a category.
+- `repeat_appeal`: an «Обращение в СТО» of the client created within the look-back ended in refusal — it reopens.
+The first that applies wins, with the reason shown to staff; otherwise staff pick a category. A refusal picked
+while a process is open overrides the automatic category: it ends that process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from app.domain.i18n import N_, Message
 from app.domain.roles import Role
@@ -26,7 +28,17 @@ class ClientFacts:
     calls_in_window: int  # calls from the client within the continuation window, this one included
     open_service_request_id: int | None = None
     has_open_work_order: bool = False
-    refused_service_request_id: int | None = None  # the latest one refused within the look-back
+    refused_service_request_id: int | None = None  # the latest refused one created within the look-back
+
+
+def continuation_window(now: datetime, hours: int) -> tuple[datetime, datetime]:
+    """The calls that count for «Продолжение звонка»: registered after the start and up to `now`."""
+    return now - timedelta(hours=hours), now
+
+
+def lookback_start(now: datetime, days: int) -> datetime:
+    """A service request created after this instant and refused makes the next appeal a repeat appeal."""
+    return now - timedelta(days=days)
 
 
 @dataclass(frozen=True)

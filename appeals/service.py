@@ -10,19 +10,20 @@ refusal ends the open one. A repeat appeal reopens the refused process.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.contacts import client_contacted
 from app.domain.errors import Conflict, fail_on
 from app.domain.i18n import N_, Message, plain_params
 from app.services.catalogs import visible_rows
 from app.services.persistence import commit_or_conflict, get_versioned
 from app.services.regulations import load_regulations
 from appeals.models import APPEAL_CHANNELS, Appeal, ServiceRequest
-from appeals.rules import AutoCategory, ClientFacts, automatic_category
+from appeals.rules import AutoCategory, ClientFacts, automatic_category, continuation_window, lookback_start
 from catalogs.models import AppealCategory, AppealOutcome
 from clients.models import Client
 from documents.models import OPEN_WORK_ORDER_STATES, WorkOrder
@@ -44,20 +45,28 @@ class AppealDraft:
 
 def client_facts(session: Session, client_id: int, *, channel: str, traffic_id: int | None,
                  now: datetime) -> ClientFacts:
-    """What the automatic rules look at, as of `now` (settings give the windows)."""
+    """What the automatic rules look at, as of `now` (settings give the windows).
+
+    Calls within the continuation window: the client's incoming calls in the traffic and the appeals registered
+    by phone without a traffic record (on the client card), the current one included; an appeal made from a
+    traffic record is that record's call, counted once. A refusal counts for «Повторное обращение» when its
+    «Обращение в СТО» was created within the look-back (seed 002: «за последний месяц … был создан»)."""
     regs = load_regulations(session)
-    window_start = now - timedelta(hours=regs.call_continuation_window_hours)
+    window_start, window_end = continuation_window(now, regs.call_continuation_window_hours)
     earlier_calls = select(func.count(Traffic.id)).where(
         Traffic.client_id == client_id, Traffic.channel == "call", Traffic.registered_at > window_start,
-        Traffic.registered_at <= now)
+        Traffic.registered_at <= window_end)
     if traffic_id is not None:
         earlier_calls = earlier_calls.where(Traffic.id != traffic_id)
-    calls = (session.scalar(earlier_calls) or 0) + (1 if channel == "call" else 0)
+    card_calls = select(func.count(Appeal.id)).where(
+        Appeal.client_id == client_id, Appeal.channel == "call", Appeal.traffic_id.is_(None),
+        Appeal.registered_at > window_start, Appeal.registered_at <= window_end)
+    calls = (session.scalar(earlier_calls) or 0) + (session.scalar(card_calls) or 0) + (1 if channel == "call" else 0)
     refused = session.scalar(
         select(ServiceRequest.id).where(
             ServiceRequest.client_id == client_id, ServiceRequest.status == "refused",
-            ServiceRequest.closed_at > now - timedelta(days=regs.repeat_appeal_lookback_days))
-        .order_by(ServiceRequest.closed_at.desc()).limit(1))
+            ServiceRequest.opened_at > lookback_start(now, regs.repeat_appeal_lookback_days))
+        .order_by(ServiceRequest.closed_at.desc(), ServiceRequest.id.desc()).limit(1))
     has_order = session.scalar(select(WorkOrder.id).where(
         WorkOrder.client_id == client_id, WorkOrder.state.in_(OPEN_WORK_ORDER_STATES)).limit(1)) is not None
     return ClientFacts(calls_in_window=calls, open_service_request_id=open_service_request_id(session, client_id),
@@ -78,6 +87,19 @@ def automatic_for(session: Session, client_id: int, *, channel: str, traffic_id:
         return None
     facts = client_facts(session, client_id, channel=channel, traffic_id=traffic_id, now=now)
     return automatic_category(rules, facts, min_calls=load_regulations(session).call_continuation_min_calls)
+
+
+def refuses_open_process(session: Session, client_id: int, outcome_id: int | None) -> bool:
+    """Does the appeal record a refusal while the client has an open «Обращение в СТО»? Then staff's category and
+    outcome apply instead of an automatic category, and the open request ends refused."""
+    outcome = session.get(AppealOutcome, outcome_id) if outcome_id else None
+    return outcome is not None and outcome.is_refusal and open_service_request_id(session, client_id) is not None
+
+
+def refusal_outcomes(session: Session) -> list[AppealOutcome]:
+    """The refusals staff may record while a service request is open: of the visible manual categories."""
+    return [outcome for category in manual_categories(session) for outcome in category.outcomes
+            if outcome.is_refusal]
 
 
 def manual_categories(session: Session) -> list[AppealCategory]:
@@ -104,11 +126,14 @@ def register_appeal(session: Session, draft: AppealDraft, *, actor_id: int | Non
     appeal = Appeal(client=client, channel=draft.channel, traffic=traffic, note=draft.note.strip(),
                     registered_at=now, registered_by_id=actor_id, reason_params={})
     auto = automatic_for(session, client.id, channel=draft.channel, traffic_id=draft.traffic_id, now=now)
+    if auto is not None and refuses_open_process(session, client.id, draft.outcome_id):
+        auto = None  # «Отказ» picked while a service request is open: it ends that request (seed 002)
     if auto is not None:
         _apply_automatic(session, appeal, auto, now)
     else:
         _apply_manual(session, appeal, draft, actor_id, now)
     session.add(appeal)
+    client_contacted(session, client.id, at=now, source="appeal")  # the leads' cadences stop
     session.commit()
     return appeal
 
@@ -129,10 +154,13 @@ def _apply_automatic(session: Session, appeal: Appeal, auto: AutoCategory, now: 
 
 def _apply_manual(session: Session, appeal: Appeal, draft: AppealDraft, actor_id: int | None,
                   now: datetime) -> None:
-    category = session.get(AppealCategory, draft.category_id) if draft.category_id else None
+    outcome = session.get(AppealOutcome, draft.outcome_id) if draft.outcome_id else None
+    category_id = draft.category_id
+    if category_id is None and outcome is not None and outcome.is_refusal:
+        category_id = outcome.category_id  # the form's refusal list (a request is open) names the outcome only
+    category = session.get(AppealCategory, category_id) if category_id else None
     if category is None or not category.show_in_list or category.auto_rule:
         fail_on({"category_id": Message(N_("Choose the category of the appeal."))})
-    outcome = session.get(AppealOutcome, draft.outcome_id) if draft.outcome_id else None
     if outcome is not None and outcome.category_id != category.id:
         fail_on({"outcome_id": Message(N_("This outcome belongs to another category."))})
     if outcome is None and category.outcomes:
@@ -149,6 +177,8 @@ def _apply_manual(session: Session, appeal: Appeal, draft: AppealDraft, actor_id
             session.add(process)
             appeal.service_request, appeal.process_effect = process, "opened"
     elif outcome.is_refusal and open_id is not None:
+        if not appeal.note:
+            fail_on({"note": Message(N_("Say why the client refused."))})
         process = session.get(ServiceRequest, open_id)
         _close(process, "refused", actor_id, now, note=appeal.note)
         appeal.service_request, appeal.process_effect = process, "refused"

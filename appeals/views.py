@@ -87,11 +87,12 @@ class AppealsView(StaffBaseView):
             from catalogs.models import AppealCategory
 
             automatic_category = self.db_session.get(AppealCategory, automatic.category_id)
+        open_process_id = service.open_service_request_id(self.db_session, client.id)
         return self.render(
             "appeals/new.html", client=client, traffic=traffic, channel=channel, channels=APPEAL_CHANNELS,
             channel_labels=CHANNEL_LABELS, automatic=automatic, automatic_category=automatic_category,
-            categories=categories, errors=errors, values=request.form.to_dict(),
-            open_process_id=service.open_service_request_id(self.db_session, client.id),
+            categories=categories, errors=errors, values=request.form.to_dict(), open_process_id=open_process_id,
+            refusals=service.refusal_outcomes(self.db_session) if automatic and open_process_id else [],
         ), status
 
     def _flash_registered(self, appeal) -> None:

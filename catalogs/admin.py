@@ -16,6 +16,7 @@ from app.admin.base import ADMIN_ONLY, StaffModelView
 from app.admin.menu import CATALOGS, MenuEntry
 from app.domain.errors import DomainError
 from app.domain.ordering import Direction
+from app.domain.roles import Role
 from app.domain.templates import message_template_errors
 from app.i18n import translate
 from app.services import catalogs as catalog_service
@@ -279,6 +280,7 @@ class LossReasonView(CatalogView):
 
 
 class MessageTemplateView(CatalogView):
+    allowed_roles = frozenset({Role.ADMIN, Role.SUPERVISOR})  # seed 004: the head of the call centre edits them
     extra_columns = ("channel", "subject", "body")
     column_list = ("name", "code", "show_in_list", "channel", "body")
     form_columns = ("name", "channel", "subject", "body", "show_in_list")
@@ -311,6 +313,24 @@ class WorkView(CatalogView):
         "standard_hours": {"validators": [InputRequired()]},
         "price": {"validators": [InputRequired()]},
     }
+
+    def _handle_view(self, name, **kwargs):
+        # The works' names, hours and prices fill a booking's or a work order's inline works
+        # (static/js/admin.js): every signed-in employee may read them, only admins edit the catalog.
+        if name == "pick_view":
+            from flask_login import current_user
+
+            return None if current_user.is_authenticated and current_user.roles else self.inaccessible_callback(name)
+        return super()._handle_view(name, **kwargs)
+
+    @expose("/pick/")
+    def pick_view(self):
+        from flask import jsonify
+        from sqlalchemy import select
+
+        rows = self.db_session.scalars(select(self.model)).all()  # a hidden work may still be picked in old rows
+        return jsonify({str(row.id): {"name": row.name, "hours": f"{row.standard_hours:.2f}",
+                                      "price": f"{row.price:.2f}"} for row in rows})
 
     def field_errors(self, form):
         problems = work_errors(form.standard_hours.data, form.price.data)

@@ -45,6 +45,8 @@ def import_rows(view, rows: list[dict[str, str]]) -> tuple[int, list[str]]:
     """Validate and apply every row in one transaction; returns (count, row-numbered errors)."""
     session = view.db_session
     fields = view.importable_fields()
+    headers = view.export_header_fields()  # an export's titles («Наименование») read back as the fields
+    rows = [{headers.get(key, key): value for key, value in row.items()} for row in rows]
     errors: list[str] = []
     imported = 0
     unknown = sorted(set(rows[0]) - set(fields) - {"id", "code", "sort_order"}) if rows else []

@@ -18,9 +18,8 @@ from app.admin.base import domain_error_message
 from app.clock import Clock, get_clock
 from app.domain.errors import DomainError, NotFound, ValidationFailed
 from app.domain.recipients import recipient_error
-from app.domain.templates import render_template_body
 from app.messaging.models import OutboxMessage
-from app.messaging.service import queue_message
+from app.messaging.service import queue_message, render_message
 from app.services.regulations import load_regulations
 from catalogs.models import MessageTemplate
 
@@ -34,12 +33,13 @@ def send_test_message(session: Session, template_id: int, recipient: str, *, sam
     problem = recipient_error(template.channel, recipient)
     if problem is not None:
         raise ValidationFailed(problem.text, fields={"recipient": problem.text}, **problem.params)
+    rendered = render_message(template, sample, field="recipient")  # the dealership's name or phone may be unset
     return queue_message(
         session,
         channel=template.channel,
         recipient=recipient,
-        subject=render_template_body(template.subject, sample),
-        body=render_template_body(template.body, sample),
+        subject=rendered.subject,
+        body=rendered.body,
         template=template,
         idempotency_key=f"test-{template.id}-{uuid.uuid4().hex}",
         created_by_id=actor_id,

@@ -10,9 +10,8 @@ from app.clock import Clock
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.i18n import N_, Message
 from app.domain.recipients import recipient_error
-from app.domain.templates import render_template_body
 from app.messaging.models import OutboxMessage
-from app.messaging.service import queue_message
+from app.messaging.service import queue_message, render_message
 from app.services.regulations import load_regulations
 from clients.models import Client, ClientContact
 
@@ -50,10 +49,9 @@ def send_client_message(session: Session, client_id: int, *, template_id: int | 
     problem = recipient_error(template.channel, contact.value)
     if problem is not None:
         raise ValidationFailed(problem.text, fields={"contact_id": problem}, **problem.params)
-    values = template_values(session, client)
+    rendered = render_message(template, template_values(session, client))  # refuses a message with a hole
     return queue_message(
-        session, channel=template.channel, recipient=contact.value,
-        subject=render_template_body(template.subject, values), body=render_template_body(template.body, values),
+        session, channel=template.channel, recipient=contact.value, subject=rendered.subject, body=rendered.body,
         template=template, idempotency_key=f"client-{client.id}-{uuid.uuid4().hex}", created_by_id=actor_id,
         client_id=client.id, clock=clock,
     )

@@ -32,6 +32,7 @@ class Client(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default="person")
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(search_key(200), default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="", server_default="")  # of a company
     inn: Mapped[str] = mapped_column(String(12), default="", index=True)
     discount_card: Mapped[str] = mapped_column(String(40), default="")
     card_key: Mapped[str] = mapped_column(search_key(40), default="", index=True)

@@ -32,7 +32,7 @@ def inn_is_valid(inn: str) -> bool:
             and _check_digit(inn, _INN_WEIGHTS_12_B) == int(inn[11]))
 
 
-def client_problems(*, name: str, kind: str, inn: str) -> dict[str, Message]:
+def client_problems(*, name: str, kind: str, inn: str, contact_person: str = "") -> dict[str, Message]:
     problems: dict[str, Message] = {}
     if not name.strip():
         problems["name"] = Message(N_("Enter the client's name."))
@@ -43,6 +43,8 @@ def client_problems(*, name: str, kind: str, inn: str) -> dict[str, Message]:
     inn = inn.strip()
     if inn and not inn_is_valid(inn):
         problems["inn"] = Message(N_("An INN has 10 digits (company) or 12 digits (person) with valid check digits."))
+    if len(contact_person.strip()) > 200:
+        problems["contact_person"] = Message(N_("The name is too long (at most 200 characters)."))
     return problems
 
 

@@ -38,6 +38,7 @@ class ClientDraft:
     inn: str = ""
     discount_card: str = ""
     note: str = ""
+    contact_person: str = ""
     manager_id: int | None = None
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
@@ -47,7 +48,8 @@ class ClientDraft:
 
 def draft_problems(draft: ClientDraft, *, this_year: int) -> dict[str, Message]:
     """Every problem of a new client, keyed by field (`phones.0`, `cars.1.vin`, …)."""
-    problems = dict(client_problems(name=draft.name, kind=draft.kind, inn=draft.inn))
+    problems = dict(client_problems(name=draft.name, kind=draft.kind, inn=draft.inn,
+                                    contact_person=draft.contact_person))
     for kind, values in (("phone", draft.phones), ("email", draft.emails)):
         for index, value in enumerate(values):
             problem = contact_problem(kind, value)
@@ -61,9 +63,18 @@ def draft_problems(draft: ClientDraft, *, this_year: int) -> dict[str, Message]:
 
 
 def create_client(session: Session, draft: ClientDraft, *, actor_id: int | None, clock: Clock) -> Client:
+    client = add_client(session, draft, actor_id=actor_id, clock=clock)
+    session.commit()
+    return client
+
+
+def add_client(session: Session, draft: ClientDraft, *, actor_id: int | None, clock: Clock) -> Client:
+    """`create_client` without the commit: a use case that makes a client as one step of its own (a traffic's
+    unknown caller becoming a client) commits both at once."""
     now = clock.now()
     fail_on(draft_problems(draft, this_year=now.year))
     client = Client(name=draft.name.strip(), kind=draft.kind, inn=draft.inn.strip(),
+                    contact_person=draft.contact_person.strip(),
                     discount_card=draft.discount_card.strip(), note=draft.note, manager_id=draft.manager_id,
                     created_at=now, created_by_id=actor_id)
     for index, phone in enumerate(draft.phones):
@@ -74,7 +85,7 @@ def create_client(session: Session, draft: ClientDraft, *, actor_id: int | None,
     for car in draft.cars:
         session.add(Car(client=client, make_model=car.make_model.strip(), vin=car.vin.strip(),
                         plate=car.plate.strip(), year=car.year, created_at=now))
-    session.commit()
+    session.flush()
     return client
 
 
@@ -86,13 +97,15 @@ def get_client(session: Session, client_id: int) -> Client:
 
 
 def update_client(session: Session, client_id: int, *, expected_version: int, name: str, kind: str, inn: str,
-                  discount_card: str, note: str, manager_id: int | None) -> Client:
+                  discount_card: str, note: str, manager_id: int | None, contact_person: str | None = None) -> Client:
     client = get_client(session, client_id)
-    fail_on(client_problems(name=name, kind=kind, inn=inn))
+    fail_on(client_problems(name=name, kind=kind, inn=inn, contact_person=contact_person or ""))
     if client.version != expected_version:
         raise Conflict(N_("Someone else has just changed this client. Reload the card and repeat your change."))
     client.name, client.kind, client.inn = name.strip(), kind, inn.strip()
     client.discount_card, client.note, client.manager_id = discount_card.strip(), note, manager_id
+    if contact_person is not None:
+        client.contact_person = contact_person.strip()
     session.commit()
     return client
 

@@ -117,7 +117,7 @@ class ClientsView(StaffBaseView):
             draft = service.ClientDraft(
                 name=values.get("name", ""), kind=values.get("kind", "person"), inn=values.get("inn", ""),
                 discount_card=values.get("discount_card", ""), note=values.get("note", ""),
-                manager_id=current_user.id,
+                contact_person=values.get("contact_person", ""), manager_id=current_user.id,
                 phones=[values["phone"]] if values.get("phone", "").strip() else [],
                 emails=[values["email"]] if values.get("email", "").strip() else [],
                 cars=[self._car_draft(values, "car_")] if values.get("car_make_model", "").strip() else [],
@@ -220,7 +220,7 @@ class ClientsView(StaffBaseView):
             self.db_session, client_id, expected_version=_int_or_none(form.get("version")) or 0,
             name=form.get("name", ""), kind=form.get("kind", ""), inn=form.get("inn", ""),
             discount_card=form.get("discount_card", ""), note=form.get("note", ""),
-            manager_id=_int_or_none(form.get("manager_id"))),
+            manager_id=_int_or_none(form.get("manager_id")), contact_person=form.get("contact_person", "")),
             success=gettext("Saved."), anchor="#client-info", field_prefix="client_")
 
     @expose("/<int:client_id>/contacts", methods=("POST",))

@@ -15,7 +15,7 @@ from app.domain.roles import Role
 from app.extensions import db
 from desk import service as desk
 from desk.models import Booking, BookingWork
-from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput, WorkLine
+from desk.rules import NOT_REACHED_REASONS, OUTCOMES, UNSPECIFIED_REASON, CallInput, WorkLine
 
 blp = Blueprint("api_bookings", __name__, description="Service bookings and the visit-confirmation desk")
 blp.url_prefix_suffix = ""
@@ -165,13 +165,17 @@ def confirmation_desk(args):
     return {"items": [booking_json(b) for b in desk.desk_list(db.session, day, calendar=calendar)], "next": None}
 
 
-@blp.route("/bookings/<int:booking_id>/confirmation-calls", methods=["POST"], errors=(409,))
+@blp.route("/bookings/<int:booking_id>/confirmation-calls", methods=["POST"], errors=(409, 422))
 @api_roles(*CALL_ROLES)
 @blp.arguments(CallSchema)
 @blp.response(200, BookingOutSchema)
 def confirmation_call(data, booking_id: int):
-    """Record a confirmation call (SPEC §3.3); `version` (optional) refuses a stale client with 409."""
-    call = CallInput(outcome=data["outcome"], reason=data["reason"], callback_at=data["callback_at"],
+    """Record a confirmation call (SPEC §3.3); `version` (optional) refuses a stale client with 409.
+
+    `not_reached` needs no `reason` (SPEC §5.1 names none; it is stored as «не указано»); one recorded before
+    the booking's next contact time is refused with 422 naming that time."""
+    reason = data["reason"] or (UNSPECIFIED_REASON if data["outcome"] == "not_reached" else "")
+    call = CallInput(outcome=data["outcome"], reason=reason, callback_at=data["callback_at"],
                      new_start_at=data["new_start_at"], cancel_reason_id=data["cancel_reason_id"],
                      added_works=tuple(_lines(data["added_works"])))
     booking = desk.record_call(db.session, booking_id, call, expected_version=data["version"],

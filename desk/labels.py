@@ -34,6 +34,7 @@ REASON_LABELS = {
     "unavailable": N_("Unavailable"),
     "busy": N_("Busy"),
     "rejected": N_("Rejected the call"),
+    "unspecified": N_("not specified"),
 }
 BOOKING_STATUS_LABELS = {
     "planned": N_("Planned"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import UTCDateTime
 from app.models.user import User
+from desk.labels import BOOKING_STATUS_LABELS
 from documents.models import DocumentMixin
 
 BOOKING_STATUSES = ("planned", "confirmed", "cancelled", "arrived", "no_show")
@@ -22,6 +23,7 @@ class Booking(DocumentMixin, db.Model):
     __tablename__ = "booking"
     __table_args__ = (Index("ix_booking_state_next_contact", "confirmation_state", "next_contact_at"),)
     number_prefix = "ЗР"
+    status_labels = BOOKING_STATUS_LABELS
 
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -45,6 +47,14 @@ class Booking(DocumentMixin, db.Model):
         back_populates="booking", cascade="all, delete-orphan", order_by="ConfirmationAttempt.id")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def contact_phone(self) -> str:
+        """The number to call: the booking's own, else the client's main phone ("" when the client has none)."""
+        if self.phone:
+            return self.phone
+        main = self.client.main_phone if self.client is not None else None
+        return main.display if main is not None else ""
 
 
 class BookingWork(db.Model):

@@ -3,6 +3,7 @@ again after a failed attempt. Plain functions of their inputs, the clock include
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from app.domain.i18n import N_, Message
 
 OUTCOMES = ("not_reached", "callback", "confirmed", "reschedule", "refused")
 NOT_REACHED_REASONS = ("out_of_network", "unavailable", "busy", "rejected")
+UNSPECIFIED_REASON = "unspecified"  # a «не дозвонились» recorded through the API without a reason
 # The desk state of a booking; `unreached` = no attempt left before the visit, not cancelled.
 STATES = ("to_call", "retry", "callback", "confirmed", "unreached", "cancelled")
 MAX_WORK_HOURS = Decimal("100")
@@ -66,6 +68,7 @@ class CallInput:
     new_start_at: datetime | None = None
     cancel_reason_id: int | None = None
     added_works: tuple[WorkLine, ...] = ()
+    new_end_at: datetime | None = None  # confirmed: an end the operator set instead of the computed one
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,21 @@ def total_problem(prices: list[Decimal]) -> Message | None:
     return None
 
 
+def too_early(outcome: str, *, now: datetime, next_contact_at: datetime | None) -> Message | None:
+    """A failed call before the booking's next contact time would bypass the regulation (three failures in two
+    minutes would cancel the booking): it is refused, naming when the next attempt is due."""
+    if outcome == "not_reached" and next_contact_at is not None and now < next_contact_at:
+        return Message(N_("Too early: the next attempt is due at %(at)s."), {"at": next_contact_at})
+    return None
+
+
 def call_problems(call: CallInput, *, now: datetime, visit_start: datetime,
                   calendar: WorkingCalendar) -> dict[str, Message]:
     """Field → message: which fields the outcome requires and what their values must be."""
     problems: dict[str, Message] = {}
     if call.outcome not in OUTCOMES:
         return {"outcome": Message(N_("Choose how the call ended."))}
-    if call.outcome == "not_reached" and call.reason not in NOT_REACHED_REASONS:
+    if call.outcome == "not_reached" and call.reason not in (*NOT_REACHED_REASONS, UNSPECIFIED_REASON):
         problems["reason"] = Message(N_("Choose why the client could not be reached."))
     if call.outcome == "callback":
         at = call.callback_at
@@ -128,6 +139,8 @@ def call_problems(call: CallInput, *, now: datetime, visit_start: datetime,
     if call.outcome == "confirmed":
         for index, line in enumerate(call.added_works):
             problems.update(work_line_problems(line, index))
+        if call.new_end_at is not None and call.new_end_at <= visit_start:
+            problems["new_end_at"] = Message(N_("The end must be after the visit start."))
     return problems
 
 
@@ -136,3 +149,31 @@ def booking_end(start: datetime, hours: list[Decimal], *, minimum: timedelta = t
     total = sum((h for h in hours if h.is_finite()), Decimal("0"))  # a bad line is reported, not computed
     duration = max(timedelta(minutes=int((total * 60).to_integral_value())), minimum)
     return start + duration
+
+
+def end_after_wishes(start: datetime, old_end: datetime, hours: list[Decimal]) -> datetime:
+    """New wishes never move the end earlier (seed 000: «не меняя запланированное время визита, сообщает
+    о новом сроке окончания»): the later of the old end and the start plus all the works' hours."""
+    return max(old_end, booking_end(start, hours))
+
+
+def free_slots(*, opens: datetime, closes: datetime, busy: list[tuple[datetime, datetime]], duration: timedelta,
+               not_before: datetime, step: timedelta = timedelta(minutes=30)) -> list[datetime]:
+    """The starts, every `step` from the opening time, where a visit of `duration` fits before closing, after
+    `not_before` and overlapping none of the advisor's `busy` intervals."""
+    slots: list[datetime] = []
+    at = opens
+    while at + duration <= closes:
+        if at > not_before and all(not (at < end and at + duration > begin) for begin, end in busy):
+            slots.append(at)
+        at += step
+    return slots
+
+
+def spoken(text: str) -> str:
+    """A script line with an empty value removed the way one would say it: «Здравствуйте, !» → «Здравствуйте!»,
+    «, здравствуйте!» at the start → «Здравствуйте!», no doubled spaces."""
+    text = re.sub(r"[ \t]*,[ \t]*(?=[!?.,;:]|$)", "", text)
+    text = re.sub(r"^[\s,;:]+", "", text)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return text[:1].upper() + text[1:]

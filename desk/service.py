@@ -6,22 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
-from app.domain.calendar import WorkingCalendar, russian_holidays
-from app.domain.errors import Conflict, NotFound, fail_on
+from app.domain.calendar import WorkingCalendar
+from app.domain.errors import Conflict, NotFound, NotYet, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.regulations import Regulations
 from app.domain.roles import Role
-from app.models.calendar import CalendarException
 from app.notifications.service import notify
 from app.services.persistence import commit_or_conflict
-from app.services.regulations import load_regulations
+from app.services.regulations import load_regulations, working_calendar
 from app.services.users import NO_SUCH_EMPLOYEE, active_employee, active_staff_ids
 from app.timers.models import ScheduledAction
 from app.timers.service import cancel_pending, schedule
@@ -35,6 +32,10 @@ from desk.rules import (
     after_failed_attempt,
     booking_end,
     call_problems,
+    end_after_wishes,
+    free_slots,
+    spoken,
+    too_early,
     total_problem,
     work_line_problems,
 )
@@ -45,24 +46,7 @@ OPEN_STATES = ("to_call", "retry", "callback")
 STALE_BOOKING = N_("Someone else has just changed this booking. Reload it and repeat your change.")
 
 
-# ----- calendar and policy from the settings
-
-
-@lru_cache(maxsize=8)
-def _holidays(first_year: int, last_year: int) -> frozenset[date]:
-    return russian_holidays(range(first_year, last_year + 1))
-
-
-def working_calendar(session: Session, regs: Regulations | None = None, *, around: date | None = None) -> WorkingCalendar:
-    regs = regs or load_regulations(session)
-    year = (around or date.today()).year  # noqa: DTZ011 - only picks which years of holidays to load
-    exceptions = session.execute(select(CalendarException.day, CalendarException.working)).all()
-    return WorkingCalendar(
-        zone=ZoneInfo(regs.timezone), weekdays=regs.weekdays, day_start=regs.working_day_start,
-        day_end=regs.working_day_end,
-        days_off=_holidays(year - 1, year + 2) | frozenset(day for day, working in exceptions if not working),
-        working_days=frozenset(day for day, working in exceptions if working),
-    )
+# ----- calendar and policy from the settings (the calendar is the kernel's: app.services.regulations)
 
 
 def retry_policy(regs: Regulations) -> RetryPolicy:
@@ -268,6 +252,9 @@ def record_call(session: Session, booking_id: int, call: CallInput, *, expected_
     regs = load_regulations(session)
     calendar = working_calendar(session, regs, around=now.date())
     fail_on(call_problems(call, now=now, visit_start=booking.start_at, calendar=calendar))
+    early = too_early(call.outcome, now=now, next_contact_at=booking.next_contact_at)
+    if early is not None:
+        raise NotYet(early.text, fields={"outcome": early}, **early.params)
     attempt = ConfirmationAttempt(at=now, operator_id=operator_id, outcome=call.outcome, reason=call.reason,
                                   callback_at=call.callback_at, new_start_at=call.new_start_at, note=note.strip(),
                                   state_after="")
@@ -287,13 +274,7 @@ def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, ca
         schedule(session, kind="confirmation_callback", target_id=booking.id, due_at=call.callback_at, clock=clock,
                  key=f"callback:{booking.id}:{len(booking.attempts) + 1}", payload={"operator_id": operator_id})
     elif call.outcome == "confirmed":
-        for line in call.added_works:
-            booking.works.append(BookingWork(work_id=line.work_id, name=line.name.strip(), hours=line.hours,
-                                             price=line.price, added_on_call=True))
-        problem = total_problem([work.price or Decimal("0") for work in booking.works])
-        if problem is not None:
-            fail_on({"added_works": problem})
-        refresh_totals(booking)
+        _add_wishes(booking, call)
         _confirm(session, booking)
     elif call.outcome == "reschedule":
         _move(session, booking, call.new_start_at, clock=clock, field_name="new_start_at",
@@ -308,6 +289,20 @@ def _apply_call(session: Session, booking, call: CallInput, attempt, *, regs, ca
     attempt.state_after = booking.confirmation_state
     attempt.next_contact_at = booking.next_contact_at
     booking.attempts.append(attempt)
+
+
+def _add_wishes(booking, call: CallInput) -> None:
+    """New wishes join the booking; the start stays and the end never moves earlier, unless the operator
+    set another end (seed 000)."""
+    for line in call.added_works:
+        booking.works.append(BookingWork(work_id=line.work_id, name=line.name.strip(), hours=line.hours,
+                                         price=line.price, added_on_call=True))
+    problem = total_problem([work.price or Decimal("0") for work in booking.works])
+    if problem is not None:
+        fail_on({"added_works": problem})
+    booking.total = sum((work.price or Decimal("0") for work in booking.works), Decimal("0"))
+    booking.end_at = call.new_end_at or end_after_wishes(booking.start_at, booking.end_at,
+                                                         [work.hours or Decimal("0") for work in booking.works])
 
 
 def _confirm(session: Session, booking) -> None:
@@ -325,7 +320,8 @@ def _not_reached(session: Session, booking, *, regs, calendar, now, operator_id,
                  key=f"retry:{booking.id}:{booking.failed_attempts}", payload={"operator_id": operator_id})
     elif decision.action == "unreached":
         booking.confirmation_state, booking.next_contact_at = "unreached", None
-        notify(session, [booking.advisor_id], kind="booking_unreached", clock=clock, target=("booking", booking.id),
+        notify(session, advisor_or_service_admins(session, booking), kind="booking_unreached", clock=clock,
+               target=("booking", booking.id),
                key=f"unreached:{booking.id}", message=Message(
                    N_("Could not reach %(client)s before the visit %(number)s at %(start)s."),
                    {"client": booking.client.name, "number": booking.number, "start": booking.start_at}))
@@ -336,20 +332,38 @@ def _not_reached(session: Session, booking, *, regs, calendar, now, operator_id,
                  key=f"auto_cancel:{booking.id}")
 
 
+def advisor_free_slots(session: Session, booking_id: int, day: date, *, clock: Clock) -> list[datetime]:
+    """Where this booking could move on `day` with its advisor: the free starts of the working day."""
+    booking = get_booking(session, booking_id)
+    calendar = working_calendar(session, around=day)
+    if not calendar.is_working_day(day):
+        return []
+    start, end = calendar.day_bounds(day)
+    query = select(Booking.start_at, Booking.end_at).where(
+        Booking.status != "cancelled", Booking.id != booking.id, Booking.start_at < end, Booking.end_at > start)
+    busy = [(begin, end_) for begin, end_ in session.execute(query.where(Booking.advisor_id == booking.advisor_id))] \
+        if booking.advisor_id is not None else []
+    return free_slots(opens=calendar.at(day, calendar.day_start), closes=calendar.at(day, calendar.day_end),
+                      busy=busy, duration=booking.end_at - booking.start_at, not_before=clock.now())
+
+
 # ----- the call script
 
 
 def call_script(booking, regs: Regulations, calendar: WorkingCalendar) -> dict[str, str]:
-    """The script texts of SPEC §3.3 with this booking's values filled in (admins edit them in settings)."""
+    """The script texts of SPEC §3.3 with this booking's values filled in (admins edit them in settings).
+
+    A company is greeted through its contact person when known, else with a plain «Здравствуйте!»."""
     from app.domain.templates import render_template_body
 
+    client = booking.client
     values = {
-        "client_name": booking.client.name, "visit_at": calendar.local(booking.start_at).strftime("%d.%m.%Y %H:%M"),
+        "client_name": client.contact_person if client.kind == "company" else client.name, "visit_at": calendar.local(booking.start_at).strftime("%d.%m.%Y %H:%M"),
         "advisor": (booking.advisor.full_name or booking.advisor.username) if booking.advisor else "",
         "dealer_name": regs.dealer_name, "dealer_phone": regs.dealer_phone, "car": str(booking.car or ""),
         "manager": "", "meeting_at": "",
     }
-    return {name: render_template_body(getattr(regs, name), values) for name in
+    return {name: spoken(render_template_body(getattr(regs, name), values)) for name in
             ("script_greeting", "script_purpose", "script_documents", "script_handover")}
 
 
@@ -367,11 +381,32 @@ def desk_list(session: Session, day: date, *, calendar: WorkingCalendar) -> list
     return list(session.scalars(
         select(Booking).where(Booking.start_at >= start, Booking.start_at < end)
         .order_by(order, Booking.next_contact_at.is_(None), Booking.next_contact_at, Booking.start_at, Booking.id)
-        .options(selectinload(Booking.client), selectinload(Booking.car), selectinload(Booking.advisor),
+        .options(selectinload(Booking.client).selectinload(Client.contacts), selectinload(Booking.car),
+                 selectinload(Booking.advisor),
                  selectinload(Booking.cancel_reason))))
 
 
-# ----- timers
+# ----- timers and whom they tell
+
+
+def service_admins_on_duty(session: Session) -> list[int]:
+    """The service administrators to tell. The product has no shifts: every active employee with the
+    service-administrator role is on duty."""
+    return active_staff_ids(session, Role.SERVICE_ADMIN)
+
+
+def operator_and_service_admins(session: Session, operator_id: int | None) -> list[int]:
+    """A call coming back to the desk: the operator who made the last call, and the service administrators
+    on duty (one notification each, the operator first; `notify` drops the repeats)."""
+    operator = active_employee(session, operator_id)
+    return [operator.id, *service_admins_on_duty(session)] if operator else service_admins_on_duty(session)
+
+
+def advisor_or_service_admins(session: Session, booking) -> list[int]:
+    """News about a booking: its advisor, or the service administrators on duty when it has none (or the
+    advisor has left: an inactive user reads nothing)."""
+    advisor = booking.advisor
+    return [advisor.id] if advisor is not None and advisor.active else service_admins_on_duty(session)
 
 
 def ensure_daily_timers(session: Session, *, clock: Clock) -> int:
@@ -408,8 +443,8 @@ def _prepare_list(session: Session, action: ScheduledAction, clock: Clock) -> No
     for booking in bookings:
         if booking.next_contact_at is None:
             booking.next_contact_at = window_start
-    admins = active_staff_ids(session, Role.SERVICE_ADMIN)
-    notify(session, admins, kind="confirmation_list", clock=clock, target=("desk", target.toordinal()),
+    notify(session, service_admins_on_duty(session), kind="confirmation_list", clock=clock,
+           target=("desk", target.toordinal()),
            key=f"confirmation_list:{today.isoformat()}", message=Message(
                N_("The confirmation list for %(day)s is ready: %(count)s bookings to call."),
                {"day": target.strftime("%d.%m.%Y"), "count": len(bookings)}))
@@ -421,8 +456,8 @@ def _call_due(session: Session, action: ScheduledAction, clock: Clock, *, text: 
     booking = session.get(Booking, action.target_id)
     if booking is None or booking.confirmation_state not in ("retry", "callback"):
         return  # confirmed, cancelled or moved meanwhile: nothing to remind
-    operator = action.payload.get("operator_id")
-    notify(session, [operator] if operator else [], kind=action.kind, clock=clock, target=("booking", booking.id),
+    notify(session, operator_and_service_admins(session, action.payload.get("operator_id")), kind=action.kind,
+           clock=clock, target=("booking", booking.id),
            key=action.idempotency_key, message=Message(text, {"client": booking.client.name, "number": booking.number,
                                                                "phone": booking.phone}))
 
@@ -436,7 +471,8 @@ def _callback_due(session: Session, action: ScheduledAction, clock: Clock) -> No
 
 
 def _auto_cancelled(session: Session, action: ScheduledAction, clock: Clock) -> None:
-    """After the last failed attempt: the booking is cancelled (system reason) and its advisor told, once."""
+    """After the last failed attempt: the booking is cancelled (system reason) and its advisor told, once
+    (the service administrators on duty when it has none)."""
 
     booking = session.get(Booking, action.target_id)
     if booking is None:
@@ -444,7 +480,8 @@ def _auto_cancelled(session: Session, action: ScheduledAction, clock: Clock) -> 
     if booking.status != "cancelled":
         reason = session.scalar(select(CancellationReason).where(CancellationReason.code == SYSTEM_CANCEL_CODE))
         _cancel(session, booking, reason, now=clock.now())
-    notify(session, [booking.advisor_id], kind="booking_auto_cancelled", clock=clock, target=("booking", booking.id),
+    notify(session, advisor_or_service_admins(session, booking), kind="booking_auto_cancelled", clock=clock,
+           target=("booking", booking.id),
            key=f"auto_cancel:{booking.id}", message=Message(
                N_("Booking %(number)s of %(client)s (%(start)s) was cancelled: the client could not be reached "
                   "%(attempts)s times."),

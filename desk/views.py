@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
@@ -17,7 +17,7 @@ from app.clock import get_clock
 from app.domain.calendar import parse_local
 from app.domain.errors import Conflict, DomainError, NotFound
 from app.domain.roles import Role
-from app.i18n import translate
+from app.i18n import format_money, translate
 from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
 from app.services.users import active_staff
@@ -30,6 +30,7 @@ from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput
 DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR})
 CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})
 MAX_ADDED_WORKS = 5
+LIST_REFRESH_MS = 5000  # the confirmation list refreshes itself as often as the bell polls
 
 
 def _decimal(value: str | None) -> Decimal:
@@ -38,6 +39,13 @@ def _decimal(value: str | None) -> Decimal:
     except InvalidOperation:
         return Decimal("-1")
 
+
+
+def visit_span(calendar, start, end) -> str:
+    """«24.11.2026 13:00–16:30» (the end's date only when it is another day), in the dealership's zone."""
+    start, end = calendar.local(start), calendar.local(end)
+    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}" if end.date() == start.date() else \
+        f"{start:%d.%m.%Y %H:%M}–{end:%d.%m.%Y %H:%M}"
 
 
 class DeskView(StaffBaseView):
@@ -61,16 +69,31 @@ class DeskView(StaffBaseView):
         today = calendar.local(get_clock().now()).date()
         return service.horizon_day(today, regs, calendar)
 
+    def document_url(self, booking_id: int) -> str:
+        """Where the client timeline links a booking's confirmation call to: the booking card."""
+        return url_for(f"{self.endpoint}.card", booking_id=booking_id)
+
     # ----- the confirmation list
+
+    def _list_rows(self, calendar, day: date) -> dict:
+        return {"day": day, "bookings": service.desk_list(self.db_session, day, calendar=calendar),
+                "state_labels": STATE_LABELS, "row_classes": STATE_ROW_CLASSES, "now": get_clock().now()}
 
     @expose("/")
     def index(self):
         calendar = self._calendar()
         day = self._day(calendar)
-        bookings = service.desk_list(self.db_session, day, calendar=calendar)
-        return self.render("desk/list.html", day=day, bookings=bookings, previous=day - timedelta(days=1),
-                           following=day + timedelta(days=1), state_labels=STATE_LABELS,
-                           row_classes=STATE_ROW_CLASSES, now=get_clock().now())
+        return self.render("desk/list.html", previous=day - timedelta(days=1), following=day + timedelta(days=1),
+                           refresh_ms=LIST_REFRESH_MS, **self._list_rows(calendar, day))
+
+    @expose("/rows")
+    def rows(self):
+        """The list's rows again, for its live refresh: new bookings, calls made at other desks, retries due."""
+        try:
+            day = date.fromisoformat(request.args.get("day", ""))
+        except ValueError:
+            return jsonify({"message": gettext("Unknown date; showing the default day.")}), 400
+        return jsonify({"html": render_template("desk/_rows.html", **self._list_rows(self._calendar(), day))})
 
     # ----- the schedule
 
@@ -111,8 +134,13 @@ class DeskView(StaffBaseView):
         regs = load_regulations(self.db_session)
         calendar = service.working_calendar(self.db_session, regs)
         script = service.call_script(booking, regs, calendar)
+        wall = "%Y-%m-%dT%H:%M"
         return self.render(
-            "desk/card.html", booking=booking, script=script, booking_day=calendar.local(booking.start_at).date(), errors=errors or {}, values=values or {},
+            "desk/card.html", booking=booking, script=script, booking_day=calendar.local(booking.start_at).date(),
+            local_start=calendar.local(booking.start_at).strftime(wall), local_end=calendar.local(booking.end_at).strftime(wall),
+            visit_span=visit_span(calendar, booking.start_at, booking.end_at),
+            works_hours=sum((w.hours or Decimal("0") for w in booking.works), Decimal("0")),
+            errors=errors or {}, values=values or {},
             open_form=open_form, outcomes=OUTCOMES, outcome_labels=OUTCOME_LABELS, reasons=NOT_REACHED_REASONS,
             reason_labels=REASON_LABELS, state_labels=STATE_LABELS, row_classes=STATE_ROW_CLASSES,
             cancel_reasons=visible_rows(self.db_session, CancellationReason),
@@ -148,6 +176,7 @@ class DeskView(StaffBaseView):
             callback_at=parse_local(form.get("callback_at"), calendar.zone),
             new_start_at=parse_local(form.get("new_start_at"), calendar.zone),
             cancel_reason_id=form.get("cancel_reason_id", type=int), added_works=tuple(added),
+            new_end_at=parse_local(form.get("new_end_at"), calendar.zone),
         )
         try:
             booking = service.record_call(self.db_session, booking_id, call,
@@ -156,11 +185,36 @@ class DeskView(StaffBaseView):
                                           note=form.get("note", ""))
         except DomainError as exc:
             return self._failed(booking_id, exc, "call")
-        flash(gettext("Call recorded: %(state)s.", state=gettext(STATE_LABELS[booking.confirmation_state])),
-              "success")
+        flash(self._call_result(booking, call.outcome, calendar), "success")
         target = date.fromisoformat(form["return_day"]) if form.get("return_day") else None
         return redirect(url_for(".index", day=target.isoformat()) if target else url_for(".card",
                                                                                           booking_id=booking_id))
+
+    @staticmethod
+    def _call_result(booking, outcome: str, calendar) -> str:
+        """What to say after the call: the confirmed visit's times and total, the new time of a moved one."""
+        if outcome == "confirmed":
+            return gettext("Visit confirmed: %(visit)s, total %(total)s ₽.",
+                           visit=visit_span(calendar, booking.start_at, booking.end_at),
+                           total=format_money(booking.total))
+        if outcome == "reschedule":
+            return gettext("The visit is moved to %(start)s.", start=calendar.local(booking.start_at).strftime(
+                "%d.%m.%Y %H:%M"))
+        return gettext("Call recorded: %(state)s.", state=gettext(STATE_LABELS[booking.confirmation_state]))
+
+    @expose("/booking/<int:booking_id>/slots")
+    def slots(self, booking_id: int):
+        """The advisor's free starts on `day` for this booking (the reschedule and move forms' picker)."""
+        try:
+            day = date.fromisoformat(request.args.get("day", ""))
+            starts = service.advisor_free_slots(self.db_session, booking_id, day, clock=get_clock())
+        except ValueError:
+            return jsonify({"message": gettext("Unknown date; showing the default day."), "slots": []}), 400
+        except NotFound:
+            abort(404)
+        calendar = self._calendar()
+        return jsonify({"slots": [{"value": calendar.local(at).strftime("%Y-%m-%dT%H:%M"),
+                                   "label": calendar.local(at).strftime("%H:%M")} for at in starts]})
 
     @expose("/booking/<int:booking_id>/cancel", methods=("POST",))
     def cancel(self, booking_id: int):
@@ -187,9 +241,11 @@ class DeskView(StaffBaseView):
 
                 raise ValidationFailed(N_("Enter the new visit time."),
                                        fields={"start_at": N_("Enter the new visit time.")})
-            service.move_booking(self.db_session, booking_id, new_start, expected_version=form.get("version", type=int),
-                                 clock=get_clock(), field_name="start_at")
+            booking = service.move_booking(self.db_session, booking_id, new_start,
+                                           expected_version=form.get("version", type=int), clock=get_clock(),
+                                           field_name="start_at")
         except DomainError as exc:
             return self._failed(booking_id, exc, "move")
-        flash(gettext("The booking is moved."), "success")
+        flash(gettext("The visit is moved to %(start)s.", start=self._calendar().local(booking.start_at).strftime(
+            "%d.%m.%Y %H:%M")), "success")
         return redirect(url_for(".card", booking_id=booking_id))

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.base import UTCDateTime
 from app.models.user import User
 from clients.models import Car, Client
+from documents.labels import RESERVATION_STATUS_LABELS, WORK_ORDER_STATE_LABELS, WORK_SHEET_STATUS_LABELS
 from documents.rules import document_number
 
 WORK_ORDER_STATES = ("open", "in_progress", "done", "closed")
@@ -25,6 +26,13 @@ class DocumentMixin:
 
     __audited__ = True
     number_prefix = ""
+    status_labels: dict[str, str] = {}  # status code → msgid, for pick-lists and journals
+    status_column = "status"
+
+    @property
+    def status_label(self) -> str:
+        """The msgid of the document's state («Открыт», «Запланирована»…), "" for a kind without one."""
+        return self.status_labels.get(getattr(self, self.status_column, None) or "", "")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -68,6 +76,8 @@ class WorkOrder(DocumentMixin, db.Model):
     __tablename__ = "work_order"
     __table_args__ = (Index("ix_work_order_state_client", "state", "client_id"),)
     number_prefix = "ЗН"
+    status_labels = WORK_ORDER_STATE_LABELS
+    status_column = "state"
 
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
@@ -127,6 +137,7 @@ class WorkSheet(DocumentMixin, db.Model):
 
     __tablename__ = "work_sheet"
     number_prefix = "РЛ"
+    status_labels = WORK_SHEET_STATUS_LABELS
 
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     interest: Mapped[str] = mapped_column(String(200), default="")
@@ -141,6 +152,7 @@ class PartsReservation(DocumentMixin, db.Model):
     __tablename__ = "parts_reservation"
     __table_args__ = (Index("ix_parts_reservation_status_client", "status", "client_id"),)
     number_prefix = "РЗ"
+    status_labels = RESERVATION_STATUS_LABELS
 
     part_number: Mapped[str] = mapped_column(String(60), default="")
     part_name: Mapped[str] = mapped_column(String(200))

@@ -33,6 +33,7 @@ class LeadEventInSchema(Schema):
     at = Moment(load_default=None, allow_none=True)
     employee_id = Id(load_default=None, allow_none=True)
     note = Text(max_length=2000, load_default="")
+    objective_reason = Text(max_length=300, load_default="")
     version = Int32(min=1, load_default=None, allow_none=True)
 
 
@@ -61,7 +62,10 @@ def lead_json(lead) -> dict:
     if run is not None:
         cadence = {"code": run.cadence_code, "status": run.status, "step": run.next_step,
                    "next_at": upcoming.due_at.isoformat() if upcoming and not upcoming.waiting_for_task_id else None,
-                   "waiting_for_task_id": run.waiting_for_task_id, "stop_reason": run.stop_reason or None}
+                   "waiting_for_task_id": run.waiting_for_task_id, "stop_reason": run.stop_reason or None,
+                   "stop_on_contact": run.stop_on_contact,
+                   "paused_until": run.paused_until.isoformat() if run.paused_until else None,
+                   "pause_reason": run.pause_reason or None}
     return {
         "id": lead.id, "number": lead.number, "client_id": lead.client_id, "interest": lead.interest,
         "stage": {"code": lead.stage.code, "name": lead.stage.name},
@@ -95,9 +99,10 @@ def read(lead_id: int):
 @blp.arguments(LeadEventInSchema)
 @blp.response(200, LeadSchema)
 def post_event(data, lead_id: int):
-    """`no_meeting_set` starts the cadence; `meeting_set` {at, employee_id}; `contact_made` stops it;
+    """`no_meeting_set` starts the cadence (with `at`, a next call agreed, or `at` and `objective_reason`, it waits
+    until then instead of sending the first message); `meeting_set` {at, employee_id}; `contact_made` stops it;
     `not_reached` records the oldest open call task as not reached; `no_show`; `meeting_held`."""
     lead = service.record_event(db.session, lead_id, data["type"], actor_id=g.api_user.id, clock=get_clock(),
                                 at=data["at"], employee_id=data["employee_id"], note=data["note"],
-                                version=data["version"])
+                                version=data["version"], objective_reason=data["objective_reason"])
     return lead_json(lead)

@@ -34,3 +34,10 @@ def on_client_reply(session: Session, *, client_id: int, inbound_id: int, clock)
     from leads import service
 
     return service.client_replied(session, client_id=client_id, inbound_id=inbound_id, clock=clock)
+
+
+def on_client_contact(session: Session, client_id: int, *, at, source: str) -> int:
+    """The `app.contacts` listener: the client's call, visit or appeal is a contact (looked up at call time)."""
+    from leads import service
+
+    return service.client_contacted(session, client_id, at=at, source=source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -15,10 +15,11 @@ from clients.models import Client
 
 EVENT_TYPES = ("created", "no_meeting_set", "meeting_set", "contact_made", "not_reached", "no_show",
                "meeting_held", "message_reply", "stage_set", "closed", "cadence_started", "cadence_stopped",
-               "cadence_step")
+               "cadence_step", "client_contact")
 CALL_OUTCOMES = ("reached", "not_reached", "call_later")
 TASK_STATUSES = ("open", "done", "cancelled")
 RUN_STATUSES = ("running", "stopped", "completed")
+PAUSE_REASONS = ("callback", "objective")  # a next call agreed with the client; an objective reason («в отпуске до …»)
 
 
 class Lead(db.Model):
@@ -84,9 +85,18 @@ class CadenceRun(db.Model):
     waiting_for_task_id: Mapped[int | None] = mapped_column(Integer)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stop_reason: Mapped[str] = mapped_column(String(32), default="")
+    stop_on_contact: Mapped[bool] = mapped_column(Boolean, default=True)  # the cadence's switch when it started
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the steps count from here
+    pause_reason: Mapped[str] = mapped_column(String(16), default="")
+    pause_note: Mapped[str] = mapped_column(String(300), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     lead: Mapped[Lead] = relationship()
+
+    @property
+    def counted_from(self) -> datetime:
+        """Where the steps' days and hours count from: the agreed date of a paused run, else its start."""
+        return self.paused_until or self.started_at
 
     __mapper_args__ = {"version_id_col": version}
 

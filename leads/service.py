@@ -2,11 +2,14 @@
 
 A lead moves through the stages of the catalog. When a qualified lead gets no meeting, or the client
 misses one, a cadence starts: a `CadenceRun` with a copy of the catalog's steps. Each step is due at
-a time computed by `leads.rules.step_due`; a durable timer fires it, and the worker creates the
+a working moment computed by `leads.rules.step_dues` on the dealership's working calendar (no call or
+message on a day off or after the latest call time); a durable timer fires it, and the worker creates the
 call task, sends the template through the outbox, sets the stage or closes the lead. A step that runs
 "only if the previous call was not reached" waits for that call's outcome. Any contact (a reached call,
-a call-back agreed, a client's reply, a meeting set) stops the run. A meeting gets a no-show check at
-its time plus the grace period from the settings.
+a call-back agreed, a client's reply, the client's call, visit or appeal told by `app.contacts`) stops the run
+when its cadence says «stop on contact»; a meeting set or held ends it anyway. A next call agreed with the
+client, or an objective reason until a date, pauses the qualified-lead cadence until that date instead of
+sending the first message. A meeting gets a no-show check at its time plus the grace period from the settings.
 """
 
 from __future__ import annotations
@@ -19,20 +22,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.domain.errors import Conflict, fail_on
+from app.domain.errors import Conflict, NotYet, ValidationFailed, fail_on
 from app.domain.i18n import N_, Message
-from app.domain.templates import render_template_body
-from app.messaging.service import add_message
+from app.messaging.service import add_message, render_message, unfilled_message
 from app.notifications.service import notify
 from app.services.persistence import commit_or_conflict, get_versioned
-from app.services.regulations import load_regulations
+from app.services.regulations import load_regulations, working_calendar
 from app.services.users import NO_SUCH_EMPLOYEE, active_employee
 from app.timers.models import ScheduledAction
 from app.timers.service import cancel_pending, schedule
 from catalogs.models import Cadence, LeadStage, LossReason, MessageTemplate
 from clients.models import Client
 from leads.models import CALL_OUTCOMES, CadenceRun, CallTask, Lead, LeadEvent
-from leads.rules import RUN, WAIT, RunStep, step_decision, step_due
+from leads.rules import RUN, WAIT, RunStep, resumed_steps, step_decision, step_dues
 
 CADENCE_STEP = "cadence_step"
 NO_SHOW_CHECK = "lead_no_show_check"
@@ -42,6 +44,9 @@ STALE_LEAD = N_("Someone else has just changed this lead; reload the page.")
 MISSING_LEAD = N_("This lead does not exist.")
 STALE_TASK = N_("Someone else has just recorded this call; reload the page.")
 MESSENGER_CHANNELS = ("whatsapp", "sms")
+MANUAL = "manual"
+# What ends a running cadence whatever its «stop on contact» switch says: its goal is reached or it restarts.
+ENDS_ANYWAY = ("meeting_set", "meeting_held", "no_meeting_set")
 
 
 @dataclass
@@ -91,17 +96,30 @@ def create_lead(session: Session, draft: LeadDraft, *, actor_id: int | None, clo
 
 def record_event(session: Session, lead_id: int, kind: str, *, actor_id: int | None, clock: Clock,
                  at: datetime | None = None, employee_id: int | None = None, note: str = "",
-                 version: int | None = None) -> Lead:
-    """`no_meeting_set`, `meeting_set` (at, employee), `contact_made`, `not_reached`, `no_show`, `meeting_held`."""
+                 version: int | None = None, objective_reason: str = "") -> Lead:
+    """`no_meeting_set` (at: the next call agreed, or the end of an objective reason), `meeting_set` (at,
+    employee), `contact_made`, `not_reached`, `no_show`, `meeting_held`."""
     lead = get_versioned(session, Lead, lead_id, version=version, stale=STALE_LEAD, missing=MISSING_LEAD)
     if lead.is_closed:
         raise Conflict(N_("The lead is closed."))
     now = clock.now()
     if kind == "no_meeting_set":
-        _contact(session, lead, now, "no_meeting_set", actor_id=actor_id, note=note)
+        objective_reason = objective_reason.strip()
+        if objective_reason and at is None:
+            fail_on({"at": Message(N_("Give the date until which the reason holds; the cadence waits until then."))})
+        if at is not None and at <= now:
+            fail_on({"at": Message(N_("Give a next-call date in the future."))})
+        if len(objective_reason) > 300:
+            fail_on({"objective_reason": Message(N_("At most 300 characters."))})
+        pause = ("objective" if objective_reason else "callback") if at is not None else ""
+        _contact(session, lead, now, "no_meeting_set", actor_id=actor_id, note=note,
+                 **({"next_call_at": at.isoformat(), "pause": pause} if at is not None else {}))
         if lead.stage.code in ("new", "in_qualification"):
             lead.stage = _stage(session, "qualified")
-        start_cadence(session, lead, QUALIFIED_NO_MEETING, clock=clock)
+        if at is not None:
+            lead.next_call_at = at
+        start_cadence(session, lead, QUALIFIED_NO_MEETING, clock=clock, paused_until=at, pause_reason=pause,
+                      pause_note=objective_reason)
     elif kind == "meeting_set":
         _set_meeting(session, lead, at, employee_id, clock=clock, actor_id=actor_id, note=note)
     elif kind == "contact_made":
@@ -113,6 +131,10 @@ def record_event(session: Session, lead_id: int, kind: str, *, actor_id: int | N
             fail_on({"type": Message(N_("The lead has no open call task."))})
         _complete(session, task, "not_reached", now=now, actor_id=actor_id, note=note, clock=clock)
     elif kind == "no_show":
+        if lead.meeting_at is None:
+            fail_on({"type": Message(N_("The lead has no meeting the client could have missed."))})
+        if lead.meeting_at > now:
+            raise NotYet(N_("The meeting has not started yet."))
         _no_show(session, lead, clock=clock, actor_id=actor_id)
     elif kind == "meeting_held":
         lead.stage = _stage(session, "meeting_held")
@@ -149,16 +171,24 @@ def _set_meeting(session: Session, lead: Lead, at: datetime | None, employee_id:
 
 def _contact(session: Session, lead: Lead, now: datetime, kind: str, *, actor_id: int | None, note: str = "",
              keep_task_id: int | None = None, **details) -> None:
-    """A contact happened: record it and stop any running cadence (its open call tasks are cancelled)."""
-    lead.last_contact_at = now
+    """A contact happened: record it and stop the running cadence (its open call tasks are cancelled) if the
+    cadence stops on contact; a meeting set or held, or a new cadence, ends it anyway."""
+    lead.last_contact_at = max(lead.last_contact_at, now) if lead.last_contact_at else now
     _event(session, lead, kind, now, actor_id=actor_id, note=note, **details)
-    stop_cadences(session, lead, reason=kind, now=now, keep_task_id=keep_task_id)
+    stop_cadences(session, lead, reason=kind, now=now, keep_task_id=keep_task_id,
+                  on_contact_only=kind not in ENDS_ANYWAY)
 
 
-def stop_cadences(session: Session, lead: Lead, *, reason: str, now: datetime,
-                  keep_task_id: int | None = None) -> int:
-    runs = list(session.scalars(select(CadenceRun).where(CadenceRun.lead_id == lead.id,
-                                                         CadenceRun.status == "running")))
+def stop_cadences(session: Session, lead: Lead, *, reason: str, now: datetime, keep_task_id: int | None = None,
+                  on_contact_only: bool = False, started_by: datetime | None = None) -> int:
+    """Stop the lead's running cadences (`on_contact_only`: those whose cadence stops on contact; `started_by`:
+    those started by then — a contact registered late does not stop a cadence that began after it)."""
+    query = select(CadenceRun).where(CadenceRun.lead_id == lead.id, CadenceRun.status == "running")
+    if on_contact_only:
+        query = query.where(CadenceRun.stop_on_contact.is_(True))
+    if started_by is not None:
+        query = query.where(CadenceRun.started_at <= started_by)
+    runs = list(session.scalars(query))
     for run in runs:
         run.status, run.ended_at, run.stop_reason, run.next_at = "stopped", now, reason, None
         run.waiting_for_task_id = None
@@ -214,14 +244,31 @@ def _complete(session: Session, task: CallTask, outcome: str, *, now: datetime, 
         lead.next_call_at = callback_at
         session.add(CallTask(lead_id=lead.id, assignee_id=task.assignee_id or actor_id, due_at=callback_at,
                              purpose="", created_at=now))  # shown as «Перезвонить, как договорились»
+    run = session.get(CadenceRun, task.cadence_run_id) if task.cadence_run_id else None
+    if run is not None and run.status == "running" and run.waiting_for_task_id == task.id:
+        session.flush()  # a cadence that goes on after a contact: its «if not reached» steps are skipped now
+        advance(session, run, clock=clock)
 
 
 def client_replied(session: Session, *, client_id: int, inbound_id: int, clock: Clock) -> int:
-    """A client's reply through a messenger is a contact: every running cadence of their open leads stops."""
+    """A client's reply through a messenger is a contact: the running cadences of their open leads stop (those
+    that stop on contact)."""
     now = clock.now()
     leads = list(session.scalars(select(Lead).where(Lead.client_id == client_id, Lead.closed_at.is_(None))))
     for lead in leads:
         _contact(session, lead, now, "message_reply", actor_id=None, inbound_id=inbound_id)
+    return len(leads)
+
+
+def client_contacted(session: Session, client_id: int, *, at: datetime, source: str) -> int:
+    """`app.contacts` listener: the client called, came or made an appeal (registered as traffic or an appeal,
+    in the caller's transaction). A contact on each of their open leads; the running cadences that stop on
+    contact and started by then stop. Flushes, never commits."""
+    leads = list(session.scalars(select(Lead).where(Lead.client_id == client_id, Lead.closed_at.is_(None))))
+    for lead in leads:
+        lead.last_contact_at = max(lead.last_contact_at, at) if lead.last_contact_at else at
+        _event(session, lead, "client_contact", at, source=source)
+        stop_cadences(session, lead, reason="client_contact", now=at, on_contact_only=True, started_by=at)
     return len(leads)
 
 
@@ -234,27 +281,64 @@ def running_runs(session: Session, cadence_id: int) -> int:
         CadenceRun.cadence_id == cadence_id, CadenceRun.status == "running")) or 0
 
 
-def start_cadence(session: Session, lead: Lead, code: str, *, clock: Clock) -> CadenceRun | None:
+def _running_run_id(session: Session, lead_id: int) -> int | None:
+    return session.scalar(select(CadenceRun.id).where(CadenceRun.lead_id == lead_id, CadenceRun.status == "running"))
+
+
+def start_cadence(session: Session, lead: Lead, code: str, *, clock: Clock, paused_until: datetime | None = None,
+                  pause_reason: str = "", pause_note: str = "") -> CadenceRun | None:
     """Start the cadence with this trigger/code for the lead (not if one is running already)."""
-    running = session.scalar(select(CadenceRun.id).where(CadenceRun.lead_id == lead.id,
-                                                         CadenceRun.status == "running"))
-    if running is not None:
+    if _running_run_id(session, lead.id) is not None:
         return None
     cadence = session.scalar(select(Cadence).where((Cadence.code == code) | (Cadence.trigger == code),
                                                    Cadence.show_in_list.is_(True))
                              .order_by(Cadence.sort_order, Cadence.id).limit(1))
     if cadence is None or not cadence.steps:
         return None  # an admin switched it off
+    return _begin(session, lead, cadence, clock=clock, paused_until=paused_until, pause_reason=pause_reason,
+                  pause_note=pause_note)
+
+
+def _begin(session: Session, lead: Lead, cadence: Cadence, *, clock: Clock, actor_id: int | None = None,
+           paused_until: datetime | None = None, pause_reason: str = "", pause_note: str = "") -> CadenceRun:
     now = clock.now()
     steps = [RunStep(action=s.action, day_offset=s.day_offset, hour_offset=s.hour_offset, at_time=s.at_time,
                      only_if_not_reached=s.only_if_not_reached, template_id=s.template_id, stage_id=s.stage_id,
-                     loss_reason_id=s.loss_reason_id, note=s.note).as_dict() for s in cadence.steps]
+                     loss_reason_id=s.loss_reason_id, note=s.note) for s in cadence.steps]
+    if paused_until is not None:
+        steps = resumed_steps(steps)
     run = CadenceRun(lead_id=lead.id, cadence_id=cadence.id, cadence_code=cadence.code or "",
-                     cadence_name=cadence.name, steps=steps, status="running", started_at=now, next_step=0)
+                     cadence_name=cadence.name, steps=[step.as_dict() for step in steps], status="running",
+                     started_at=now, next_step=0, stop_on_contact=cadence.stop_on_contact, paused_until=paused_until,
+                     pause_reason=pause_reason if paused_until is not None else "",
+                     pause_note=pause_note if paused_until is not None else "")
     session.add(run)
     session.flush()
-    _event(session, lead, "cadence_started", now, cadence=run.cadence_code, name=cadence.name)
+    _event(session, lead, "cadence_started", now, actor_id=actor_id, cadence=run.cadence_code, name=cadence.name,
+           **({"paused_until": paused_until.isoformat(), "pause": pause_reason} if paused_until is not None else {}))
     advance(session, run, clock=clock)
+    return run
+
+
+def manual_cadences(session: Session) -> list[Cadence]:
+    """The cadences staff may start by hand from a lead card (trigger «вручную», shown, with steps)."""
+    return [c for c in session.scalars(select(Cadence).where(Cadence.trigger == MANUAL, Cadence.show_in_list.is_(True))
+                                       .order_by(Cadence.sort_order, Cadence.id)) if c.steps]
+
+
+def start_manual_cadence(session: Session, lead_id: int, cadence_id: int | None, *, actor_id: int | None,
+                         clock: Clock, version: int | None = None) -> CadenceRun:
+    """«Запустить регламент» on a lead card: a cadence with the trigger «вручную», one commit."""
+    lead = get_versioned(session, Lead, lead_id, version=version, stale=STALE_LEAD, missing=MISSING_LEAD)
+    if lead.is_closed:
+        raise Conflict(N_("The lead is closed."))
+    cadence = session.get(Cadence, cadence_id) if cadence_id else None
+    if cadence is None or cadence.trigger != MANUAL or not cadence.show_in_list or not cadence.steps:
+        fail_on({"cadence_id": Message(N_("Choose a cadence that is started by hand."))})
+    if _running_run_id(session, lead.id) is not None:
+        raise Conflict(N_("A cadence is already running for this lead; it has to stop first."))
+    run = _begin(session, lead, cadence, clock=clock, actor_id=actor_id)
+    commit_or_conflict(session, STALE_LEAD, unique_clash=True)
     return run
 
 
@@ -262,19 +346,24 @@ def run_steps(run: CadenceRun) -> list[RunStep]:
     return [RunStep.from_dict(step) for step in run.steps]
 
 
-def step_time(session: Session, run: CadenceRun, step: RunStep) -> datetime:
+def step_times(session: Session, run: CadenceRun) -> list[datetime]:
+    """When each step of the run is due, on the working calendar of the settings (the cutoff is the
+    regulation's latest call time)."""
     regs = load_regulations(session)
-    return step_due(run.started_at, step, zone=ZoneInfo(regs.timezone), day_start=regs.working_day_start)
+    start = run.counted_from
+    calendar = working_calendar(session, regs, around=start.date())
+    return step_dues(start, run_steps(run), calendar=calendar, cutoff=regs.latest_call_time)
 
 
 def advance(session: Session, run: CadenceRun, *, clock: Clock) -> None:
     """Run every step that is due now; then wait for the next step's time (a timer) or a call's outcome."""
     now = clock.now()
     steps = run_steps(run)
+    dues = step_times(session, run)
     lead = run.lead
     while run.status == "running" and run.next_step < len(steps):
         step = steps[run.next_step]
-        due = step_time(session, run, step)
+        due = dues[run.next_step]
         if due > now:
             run.next_at, run.waiting_for_task_id = due, None
             schedule(session, kind=CADENCE_STEP, target_id=run.id, due_at=due, clock=clock,
@@ -350,12 +439,26 @@ def _send_template(session: Session, run: CadenceRun, lead: Lead, step: RunStep,
     values = template_values(session, client)
     if lead.responsible is not None:
         values["manager"] = lead.responsible.full_name or lead.responsible.username
+    if lead.meeting_at is not None:
+        zone = ZoneInfo(load_regulations(session).timezone)
+        values["meeting_at"] = lead.meeting_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+    try:
+        rendered = render_message(template, values)
+    except ValidationFailed as exc:
+        # A message with a hole is not sent, and the step is not tried again: the lead's history says which
+        # placeholder had no value and the responsible is told (the cadence goes on with its next steps).
+        notify(session, [lead.responsible_id], kind="message_not_sent", clock=clock, target=("lead", lead.id),
+               key=f"cadence-unfilled:{run.id}:{index}", message=Message(
+                   N_("%(lead)s: %(problem)s"), {"lead": lead.number, "problem": unfilled_message(
+                       template.name, exc.params["unfilled"])}))
+        return {"skipped": "unfilled", "unfilled": exc.params["unfilled"], "template": template.code or template.name,
+                "template_name": template.name}
     message = add_message(
         session, channel=template.channel, recipient=contact.value, template=template,
-        subject=render_template_body(template.subject, values), body=render_template_body(template.body, values),
+        subject=rendered.subject, body=rendered.body,
         idempotency_key=f"cadence-{run.id}-{index}", client_id=client.id, lead_id=lead.id,
         clock=clock)
-    return {"message_id": message.id, "template": template.code or template.name}
+    return {"message_id": message.id, "template": template.code or template.name, "template_name": template.name}
 
 
 def _no_show(session: Session, lead: Lead, *, clock: Clock, actor_id: int | None) -> CadenceRun | None:
@@ -400,7 +503,7 @@ def next_step(session: Session, run: CadenceRun | None) -> NextStep | None:
     if run is None or run.status != "running" or run.next_step >= len(run.steps):
         return None
     step = RunStep.from_dict(run.steps[run.next_step])
-    return NextStep(run.next_step, step, step_time(session, run, step), run.waiting_for_task_id)
+    return NextStep(run.next_step, step, step_times(session, run)[run.next_step], run.waiting_for_task_id)
 
 
 def current_run(session: Session, lead_id: int) -> CadenceRun | None:

@@ -15,21 +15,40 @@ from sqlalchemy.orm import joinedload
 from app.admin.base import StaffBaseView, card_messages, field_messages
 from app.clock import get_clock
 from app.domain.calendar import parse_local
-from app.domain.errors import Conflict, DomainError, NotFound
+from app.domain.errors import Conflict, DomainError, NotFound, fail_on
+from app.domain.i18n import N_, Message
 from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
 from app.services.users import active_staff
-from catalogs.models import LeadStage
+from catalogs.models import LeadStage, MessageTemplate
 from clients.models import Client
 from leads import service
-from leads.labels import ACTION_LABELS, EVENT_LABELS, OUTCOME_LABELS, RUN_STATUS_LABELS, STOP_REASON_LABELS
+from leads.labels import (
+    ACTION_LABELS,
+    CONTACT_SOURCE_LABELS,
+    EVENT_LABELS,
+    OUTCOME_LABELS,
+    PAUSE_LABELS,
+    RUN_STATUS_LABELS,
+    STOP_REASON_LABELS,
+)
 from leads.models import CallTask, Lead, LeadEvent
 
 VIEW_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER, Role.SUPERVISOR})
 WRITE_ROLES = frozenset({Role.ADMIN, Role.CALL_CENTER, Role.SALES_MANAGER})
 LIST_LIMIT = 100
 CALENDAR_LIMIT = 2000  # meetings on one screen; more asks to pick an employee
+
+
+def _moment(value: str | None, field: str) -> datetime | None:
+    """A datetime-local input: empty → None; something that is not a date → the field's 400."""
+    if not (value or "").strip():
+        return None
+    parsed = parse_local(value, dealership_timezone())
+    if parsed is None:
+        fail_on({field: Message(N_("Enter a date and time."))})
+    return parsed
 
 
 def _day(value: str | None, default: date) -> date:
@@ -92,8 +111,9 @@ class LeadsView(StaffBaseView):
             else:
                 flash(gettext("%(number)s created.", number=lead.number), "success")
                 return redirect(url_for(".card", lead_id=lead.id))
-        return self.render("leads/new.html", errors=errors, values=request.values.to_dict(), staff=self._staff(),
-                           client_search_url=url_for("traffic.clients")), status
+        # «Менеджер КЦ»: only the active call-centre managers take a lead's calls (no admins, no reception)
+        return self.render("leads/new.html", errors=errors, values=request.values.to_dict(),
+                           staff=self._staff(Role.CALL_CENTER), client_search_url=url_for("traffic.clients")), status
 
     def _staff(self, role: str | None = None) -> list[User]:
         return active_staff(self.db_session, *([role] if role else []))
@@ -116,8 +136,8 @@ class LeadsView(StaffBaseView):
         run = service.current_run(session, lead_id)
         steps = []
         if run is not None:
-            for index, step in enumerate(service.run_steps(run)):
-                steps.append((index, step, service.step_time(session, run, step)))
+            steps = [(index, step, due) for index, (step, due)
+                     in enumerate(zip(service.run_steps(run), service.step_times(session, run), strict=True))]
         done_steps = {}
         events = list(session.scalars(select(LeadEvent).options(joinedload(LeadEvent.actor))
                                       .where(LeadEvent.lead_id == lead_id).order_by(LeadEvent.at.desc(),
@@ -125,12 +145,18 @@ class LeadsView(StaffBaseView):
         for event in events:
             if event.type == "cadence_step" and run is not None and event.details.get("cadence") == run.cadence_code:
                 done_steps.setdefault(event.details.get("step"), event)
+        templates = list(session.scalars(select(MessageTemplate)))
         return self.render(
             "leads/card.html", lead=lead, run=run, steps=steps, done_steps=done_steps,
             next_step=service.next_step(session, run), tasks=service.open_tasks(session, lead_id), events=events,
             errors=errors or {}, failed=failed, values=request.form.to_dict(), now=get_clock().now(),
             sales=self._staff(Role.SALES_MANAGER), action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
             outcome_labels=OUTCOME_LABELS, run_status_labels=RUN_STATUS_LABELS, stop_labels=STOP_REASON_LABELS,
+            pause_labels=PAUSE_LABELS, source_labels=CONTACT_SOURCE_LABELS,
+            # names, never codes: a step keeps the template's id, an event its code (older ones) and name
+            template_names={t.id: t.name for t in templates},
+            template_names_by_code={t.code: t.name for t in templates if t.code},
+            manual_cadences=service.manual_cadences(session),
             can_write=current_user.has_any_role(WRITE_ROLES),
         ), status
 
@@ -153,8 +179,17 @@ class LeadsView(StaffBaseView):
         kind = form.get("type", "")
         return self._act(lead_id, lambda: service.record_event(
             self.db_session, lead_id, kind, actor_id=current_user.id, clock=get_clock(),
-            at=parse_local(form.get("at"), dealership_timezone()), employee_id=form.get("employee_id", type=int), note=form.get("note", ""),
+            at=_moment(form.get("at"), "at"), employee_id=form.get("employee_id", type=int),
+            note=form.get("note", ""), objective_reason=form.get("objective_reason", ""),
             version=form.get("version", type=int)), success=gettext("Saved."), failed=kind)
+
+    @expose("/<int:lead_id>/cadences", methods=("POST",))
+    def start_cadence(self, lead_id: int):
+        """«Запустить регламент»: a cadence with the trigger «вручную», chosen on the card."""
+        form = request.form
+        return self._act(lead_id, lambda: service.start_manual_cadence(
+            self.db_session, lead_id, form.get("cadence_id", type=int), actor_id=current_user.id, clock=get_clock(),
+            version=form.get("version", type=int)), success=gettext("The cadence is started."), failed="cadence")
 
     @expose("/tasks/<int:task_id>", methods=("POST",))
     def task_outcome(self, task_id: int):
@@ -165,7 +200,7 @@ class LeadsView(StaffBaseView):
         form = request.form
         return self._act(task.lead_id, lambda: service.complete_call_task(
             self.db_session, task_id, outcome=form.get("outcome", ""), actor_id=current_user.id, clock=get_clock(),
-            callback_at=parse_local(form.get("callback_at"), dealership_timezone()), note=form.get("note", ""),
+            callback_at=_moment(form.get("callback_at"), "callback_at"), note=form.get("note", ""),
             version=form.get("version", type=int)), success=gettext("The call is recorded."), failed=f"task{task_id}")
 
     # ----- the meetings calendar

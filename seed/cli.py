@@ -11,14 +11,60 @@ from app.clock import get_clock
 seed = AppGroup("seed", help="Install predefined catalogs and demo data.")
 
 
+DEALER_PROMPTS = (("dealer_name", "Dealership name for messages ({dealer_name})"),
+                  ("dealer_phone", "Dealership phone for messages ({dealer_phone})"))
+
+
+def _at_most(limit: int):
+    def check(value: str) -> str:
+        if len(value.strip()) > limit:
+            raise click.UsageError(f"at most {limit} characters")
+        return value
+    return check
+
+
 @seed.command("predefined")
-def seed_predefined_command():
-    """Install or complete the predefined catalog rows (idempotent; admins' edits survive)."""
+@click.option("--dealer-name", envvar="DEALER_NAME", default="",
+              help="The dealership's name in messages, if not set yet (env DEALER_NAME).")
+@click.option("--dealer-phone", envvar="DEALER_PHONE", default="",
+              help="The dealership's phone in messages, if not set yet (env DEALER_PHONE).")
+@click.option("--input/--no-input", "ask", default=None,
+              help="Ask for what is still missing (default: only when run from a terminal; never in CI).")
+def seed_predefined_command(dealer_name, dealer_phone, ask):
+    """Install or complete the predefined catalog rows (idempotent; admins' edits survive), and the dealership's
+    name and phone where they are still empty (asked for when run from a terminal; Enter leaves one for later)."""
+    import os
+    import sys
+
     from app.extensions import db
+    from app.services.regulations import fill_dealer, load_regulations
     from seed.predefined import install_predefined
 
-    report = install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"])
+    if ask is None:
+        ask = sys.stdin.isatty() and os.environ.get("CI", "").lower() != "true"
+    given = {"dealer_name": dealer_name.strip(), "dealer_phone": dealer_phone.strip()}
+    for name, limit in (("dealer_name", 200), ("dealer_phone", 50)):
+        if len(given[name]) > limit:
+            raise click.BadParameter(f"at most {limit} characters", param_hint=f"--{name.replace('_', '-')}")
+    report = install_predefined(db.session, timezone=current_app.config["DASHBOARD_TIMEZONE"], **given)
     click.echo(f"predefined rows: {report.created} created, {report.existing} already present")
+    regs = load_regulations(db.session)
+    if ask:
+        answers = {name: click.prompt(text + ", Enter to skip", default="", show_default=False,
+                                      value_proc=_at_most(limit)).strip()
+                   for (name, text), limit in zip(DEALER_PROMPTS, (200, 50), strict=True)
+                   if not getattr(regs, name).strip()}
+        if fill_dealer(db.session, **answers):
+            regs = load_regulations(db.session)
+    for name, _text in DEALER_PROMPTS:
+        value = getattr(regs, name)
+        if given[name] and value != given[name]:
+            click.echo(f"{name}: already set to {value!r}, kept (change it on the settings page)")
+        elif value:
+            click.echo(f"{name}: {value}")
+        else:
+            click.echo(f"{name}: not set; messages using {{{name}}} are not sent until it is filled in "
+                       "(admin home, «finish setup»)")
 
 
 @seed.command("demo")

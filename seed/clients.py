@@ -11,11 +11,16 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.domain.calendar import WorkingCalendar
+from app.domain.errors import DomainError
 from app.domain.normalise import card_key, contact_key, name_key, vehicle_key
 from app.models.user import User
+from app.services.regulations import working_calendar
+from catalogs.models import Work
 from clients.models import Car, Client, ClientContact
 from clients.service import CarDraft, ClientDraft, create_client, register_event
-from desk.models import Booking
+from desk.rules import WorkLine
+from desk.service import BookingDraft, create_booking
 from documents.models import PartsReservation, RepairVisit, WorkOrder, WorkSheet
 from seed.vehicles import car, mobile
 
@@ -61,10 +66,12 @@ def install_demo_clients(session: Session, *, clock: Clock, count: int = 300, se
                         cars=[CarDraft(make_model="TOYOTA COROLLA седан", vin="NMTBM28E80R058037", plate="n123ap",
                                        year=2008)])
     drafts = [first] + [_draft(fake, rng, now.year) for _ in range(count - 1)]
+    calendar = working_calendar(session, around=now.date())
+    works = list(session.scalars(select(Work).where(Work.show_in_list.is_(True)).order_by(Work.sort_order)))
     for draft in drafts:
         draft.manager_id = rng.choice(managers)
         client = create_client(session, draft, actor_id=None, clock=clock)
-        _documents(session, rng, client, now, staff)
+        _documents(session, rng, client, now, staff, calendar=calendar, works=works, clock=clock)
     for client_id in rng.sample(range(1, count + 1), k=min(12, count)):
         register_event(session, client_id, kind=rng.choice(("call_in", "visit", "message")),
                        summary=rng.choice(EVENT_TEXTS), actor_id=staff.get("reception"),
@@ -72,7 +79,48 @@ def install_demo_clients(session: Session, *, clock: Clock, count: int = 300, se
     return len(drafts)
 
 
-def _documents(session: Session, rng: random.Random, client: Client, now: datetime, staff: dict) -> None:
+def working_past(calendar: WorkingCalendar, rng: random.Random, now: datetime, *, days: int) -> datetime:
+    """A moment in working hours on a working day within the last `days` days (never in the future)."""
+    for _ in range(20):
+        day = calendar.local(now).date() - timedelta(days=rng.randint(0, days))
+        if not calendar.is_working_day(day):
+            continue
+        start, end = calendar.at(day, calendar.day_start), calendar.at(day, calendar.day_end) - timedelta(hours=1)
+        moment = start + timedelta(minutes=rng.randrange(0, max(int((end - start).total_seconds() // 60), 1), 5))
+        if moment <= now:
+            return moment
+    day = calendar.local(now).date() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return calendar.at(day, calendar.day_start)
+
+
+def demo_booking(session: Session, rng: random.Random, client: Client, car_: Car, advisor_id: int | None, *,
+                 calendar: WorkingCalendar, works: list[Work], clock: Clock):
+    """A booking through the desk's own use case (works, the client's phone, the advisor's schedule checked):
+    the first free slot among a few tried in the coming working days; None when none fits."""
+    now = clock.now()
+    lines = [WorkLine(name=w.name, hours=w.standard_hours, price=w.price, work_id=w.id)
+             for w in rng.sample(works, k=min(len(works), rng.choice((1, 1, 2))))]
+    day = calendar.local(now).date()
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        day = calendar.next_working_day(day)
+    for _ in range(12):
+        if calendar.is_working_day(day):
+            start = calendar.at(day, time(rng.randint(calendar.day_start.hour, 16), rng.choice((0, 30))))
+            try:
+                return create_booking(session, BookingDraft(client_id=client.id, start_at=start, car_id=car_.id,
+                                                            advisor_id=advisor_id, works=lines), actor_id=None,
+                                      clock=clock)
+            except DomainError:
+                session.rollback()  # taken, past or outside the day: try another slot
+        if rng.random() < 0.4:
+            day = calendar.next_working_day(day)
+    return None
+
+
+def _documents(session: Session, rng: random.Random, client: Client, now: datetime, staff: dict, *,
+               calendar: WorkingCalendar, works: list[Work], clock: Clock) -> None:
     car_ = client.cars[0] if client.cars else None
     advisor = rng.choice([staff.get("advisor"), staff.get("advisor2")])
     roll = rng.random()
@@ -80,17 +128,15 @@ def _documents(session: Session, rng: random.Random, client: Client, now: dateti
         state = rng.choice(("open", "in_progress", "in_progress", "done", "closed", "closed", "closed"))
         total = Decimal(rng.randrange(1500, 60000, 100))
         paid = total if state == "closed" else Decimal(rng.choice((0, 0, int(total) // 2)))
-        opened = now - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 8))
+        opened = working_past(calendar, rng, now, days=40)  # work orders are opened in working hours
         order = WorkOrder(client=client, car=car_, manager_id=advisor, state=state, opened_at=opened,
                           created_at=opened, total=total, paid=paid)
         session.add(order)
         session.add(RepairVisit(client=client, car=car_, advisor_id=advisor, arrived_at=opened, created_at=opened,
                                 mileage=rng.randrange(5000, 250000, 500), work_order=order))
-    if car_ is not None and rng.random() < 0.12:
-        day = now.date() + timedelta(days=rng.choice((0, 0, 1, 1, 2)))
-        start = datetime.combine(day, time(rng.randint(6, 14), rng.choice((0, 30))), tzinfo=now.tzinfo)
-        session.add(Booking(client=client, car=car_, advisor_id=advisor, start_at=start,
-                            end_at=start + timedelta(hours=rng.choice((1, 2, 3))), created_at=now, status="planned"))
+    if car_ is not None and works and rng.random() < 0.12:
+        session.commit()
+        demo_booking(session, rng, client, car_, advisor, calendar=calendar, works=works, clock=clock)
     if rng.random() < 0.06:
         number, name = rng.choice(PARTS)
         session.add(PartsReservation(client=client, car=car_, part_number=number, part_name=name,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
+from app.clock import Clock, FixedClock
 from app.models.user import User
 from clients.models import Client
 from leads import service
@@ -38,7 +38,10 @@ def install_demo_leads(session: Session, *, clock: Clock, count: int = 12, seed:
             at = (now + timedelta(days=1 + n % 5)).replace(hour=8 + n % 8, minute=0, second=0, microsecond=0)
             service.record_event(session, lead.id, "meeting_set", actor_id=call_centre, clock=clock, at=at,
                                  employee_id=rng.choice(sales))
-        elif n % 3 == 1:
+        elif n % 3 == 1:  # a meeting set two days ago for yesterday, and the client did not come
+            met = (now - timedelta(days=1)).replace(hour=8 + n % 6, minute=0, second=0, microsecond=0)
+            service.record_event(session, lead.id, "meeting_set", actor_id=call_centre, at=met,
+                                 clock=FixedClock(now - timedelta(days=2)), employee_id=rng.choice(sales))
             service.record_event(session, lead.id, "no_show", actor_id=None, clock=clock)
         else:
             service.record_event(session, lead.id, "no_meeting_set", actor_id=call_centre, clock=clock)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.regulations import Regulations
-from app.services.regulations import ensure_regulations
+from app.services.regulations import ensure_regulations, fill_dealer
 from app.services.users import ensure_roles
 from catalogs import defaults
 from catalogs import models as cm
@@ -53,8 +53,10 @@ def _children(session: Session, model, row: defaults.Row) -> list:
     return []
 
 
-def install_predefined(session: Session, *, timezone: str = "Europe/Moscow") -> SeedReport:
-    """Add what is missing; never rename, reorder or re-show what an admin changed."""
+def install_predefined(session: Session, *, timezone: str = "Europe/Moscow", dealer_name: str = "",
+                       dealer_phone: str = "") -> SeedReport:
+    """Add what is missing; never rename, reorder or re-show what an admin changed. The dealership's name and
+    phone fill the settings only where they are still empty."""
     report = SeedReport()
     ensure_roles(session)
     for model, rows in CATALOG_DEFAULTS:
@@ -84,4 +86,5 @@ def install_predefined(session: Session, *, timezone: str = "Europe/Moscow") -> 
     else:
         report.existing += 1
     session.commit()
+    fill_dealer(session, dealer_name=dealer_name, dealer_phone=dealer_phone)
     return report

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.clock import MutableClock
 from app.jobs import RecordingDispatcher
-from tests.factories import NOW
+from tests.factories import DEALER, NOW
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg:///dashboard_test")
@@ -164,7 +164,7 @@ def app(db_kind, clock, dispatcher, app_config):
         from seed.predefined import install_predefined
 
         _clean(db)
-        install_predefined(db.session)
+        install_predefined(db.session, **DEALER)
         yield application
         db.session.remove()
         db.engine.dispose()

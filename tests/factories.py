@@ -68,6 +68,10 @@ def msk(y, m, d, hh, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=MSK)
 
 
+# The dealership the tests run as (`flask seed predefined` asks for it on a first run; empty means unset).
+DEALER = {"dealer_name": "Автоцентр", "dealer_phone": "+7 495 000-00-00"}
+
+
 # ----- named instants
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # where the `clock` fixture starts: Monday, 12:00 in Moscow

@@ -3,6 +3,7 @@ attach to a document or ignore with a reason, identify an unknown visitor later;
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,21 +13,28 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.clock import Clock
+from app.contacts import client_contacted
 from app.domain.errors import Conflict, NotFound, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.normalise import phone_key
 from app.domain.roles import Role
+from app.models.user import User
 from app.notifications.models import Notification
 from app.notifications.service import notify
+from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
-from app.services.users import NO_SUCH_EMPLOYEE, active_employee, active_staff_ids
+from app.services.users import NO_SUCH_EMPLOYEE, active_employee, active_staff, active_staff_ids
 from app.timers.models import ScheduledAction
 from app.timers.service import schedule
 from catalogs.models import CHANNELS, ContactGoal, IgnoreReason
 from clients.models import Car, Client
-from clients.service import client_by_contact
+from clients.search import quick_matches
+from clients.service import ClientDraft, add_client, client_by_contact
 from documents.kinds import document_models
 from traffic.models import DOCUMENT_TYPES, OPEN_STATUSES, Traffic
+from traffic.rules import TAKE_ROLES, can_take, department_roles
+
+NOT_A_TAKER = N_("Choose an employee who takes incoming traffic.")
 
 
 @dataclass
@@ -66,8 +74,9 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
         problems["car_id"] = Message(N_("This car belongs to another client."))
     if client is None and not draft.description.strip():
         problems["description"] = Message(N_("Pick the client or describe the visitor."))
-    if draft.responsible_id is not None and active_employee(session, draft.responsible_id) is None:
-        problems["responsible_id"] = Message(NO_SUCH_EMPLOYEE)
+    problem = _responsible_problem(session, draft.responsible_id)
+    if problem is not None:
+        problems["responsible_id"] = problem
     fail_on(problems)
     now = clock.now()
     row = Traffic(channel=draft.channel, goal=goal, client=client, description=draft.description.strip(),
@@ -77,14 +86,46 @@ def register(session: Session, draft: TrafficDraft, *, actor_id: int | None, clo
     session.add(row)
     session.flush()
     recipients = _announce(session, row, clock)
+    client_contacted(session, row.client_id, at=now, source=f"traffic_{row.channel}")  # the leads' cadences stop
     session.commit()
     return row, recipients
 
 
+def _responsible_problem(session: Session, user_id: int | None) -> Message | None:
+    """Why `user_id` cannot be the «Ответственный» of a traffic record (None when they can, or nobody is chosen)."""
+    if user_id is None:
+        return None
+    user = active_employee(session, user_id)
+    if user is None:
+        return Message(NO_SUCH_EMPLOYEE)
+    if not can_take(user.role_codes):
+        return Message(NOT_A_TAKER)
+    return None
+
+
+def responsible_choices(session: Session) -> list[User]:
+    """The «Ответственный» pick-list: the active employees who take traffic, by name (no admins, no reception)."""
+    return active_staff(session, *TAKE_ROLES)
+
+
+def goal_recipients(session: Session, goal: ContactGoal) -> list[int]:
+    """Who is told about a record of `goal` nobody in particular was chosen for: its active specialists, or else
+    the active staff of its department's roles, or else everyone who takes traffic — never nobody."""
+    specialists = [user.id for user in goal.specialists if user.active]
+    return (specialists or active_staff_ids(session, *department_roles(goal.department))
+            or active_staff_ids(session, *TAKE_ROLES))
+
+
+def goals_without_specialists(session: Session) -> list[ContactGoal]:
+    """The visible goals without an active specialist (the reception panel warns about them)."""
+    return [goal for goal in visible_rows(session, ContactGoal) if not any(user.active for user in goal.specialists)]
+
+
 def _announce(session: Session, row: Traffic, clock: Clock) -> list[int]:
-    """Tell the chosen employee, or every active specialist of the goal; escalate later if nobody takes it."""
+    """Tell the chosen employee, or every active specialist of the goal (its department's staff when it has
+    none); escalate later if nobody takes it."""
     goal, client = row.goal, row.client
-    recipients = [row.responsible_id] if row.responsible_id else [u.id for u in goal.specialists if u.active]
+    recipients = [row.responsible_id] if row.responsible_id else goal_recipients(session, goal)
     notify(session, recipients, kind="traffic", clock=clock, target=("traffic", row.id), key=f"traffic:{row.id}",
            message=Message(N_("%(channel)s: %(goal)s — %(who)s"), {
                "channel": Message(N_("Call") if row.channel == "call" else N_("Visitor")), "goal": goal.name,
@@ -104,8 +145,9 @@ def route_call(session: Session, traffic_id: int, *, goal_id: int | None, respon
     goal = session.get(ContactGoal, goal_id) if goal_id else None
     if goal is None or not goal.show_in_list:
         fail_on({"goal_id": Message(N_("Choose the goal of the contact."))})
-    if responsible_id is not None and active_employee(session, responsible_id) is None:
-        fail_on({"responsible_id": Message(NO_SUCH_EMPLOYEE)})
+    problem = _responsible_problem(session, responsible_id)
+    if problem is not None:
+        fail_on({"responsible_id": problem})
     row.goal, row.responsible_id = goal, responsible_id
     row.registered_by_id = row.registered_by_id or actor_id  # the operator who routed it, for the journal
     if description.strip():
@@ -180,6 +222,7 @@ def attach_without_commit(session: Session, traffic_id: int, *, document_type: s
         fail_on({"document_id": Message(N_("The document does not exist."))})
     if row.client_id is None:
         row.client_id = document.client_id  # the unknown visitor is identified by their document
+        client_contacted(session, row.client_id, at=row.registered_at, source=f"traffic_{row.channel}")
     elif document.client_id != row.client_id:
         fail_on({"document_id": Message(N_("The document belongs to another client."))})
     row.document_type, row.document_id = document_type, document_id
@@ -212,6 +255,49 @@ def client_documents(session: Session, client_id: int, *, per_kind: int = 10) ->
     return found
 
 
+DOCUMENT_NUMBER = re.compile(r"^(?:([A-Za-zА-Яа-яЁё]{2})\s*-?\s*)?0*(\d{1,9})$")
+
+
+def find_documents(session: Session, term: str, *, limit: int = 20) -> list[tuple[str, object]]:
+    """The general document journal's search for attaching a traffic record (seed 001 §2.2, 2.5): a number
+    («ЗН-000042», «000042», «42») finds that document of every kind (of one kind with its prefix); anything
+    else is a client's name, phone or card, and finds that client's recent documents."""
+    term = (term or "").strip()[:100]
+    if not term:
+        return []
+    models = document_models()
+    number = DOCUMENT_NUMBER.match(term)
+    if number:
+        prefix, digits = (number.group(1) or "").upper(), int(number.group(2))
+        return [(kind, row) for kind, model in models.items()
+                if not prefix or model.number_prefix == prefix
+                for row in session.scalars(select(model).where(model.id == digits))]
+    clients = [client.id for client in quick_matches(session, term, limit=10)]
+    if not clients:
+        return []
+    found: list[tuple[str, object]] = []
+    for kind, model in models.items():
+        rows = session.scalars(select(model).where(model.client_id.in_(clients)).order_by(model.id.desc())
+                               .limit(limit))
+        found.extend((kind, row) for row in rows)
+    return sorted(found, key=lambda pair: pair[1].created_at, reverse=True)[:limit]
+
+
+def client_from_traffic(session: Session, traffic_id: int, draft: ClientDraft, *, actor_id: int | None,
+                        clock: Clock) -> tuple[Traffic, Client]:
+    """«Новый клиент» from an unknown caller's or visitor's record: the client is created and the record
+    identified by them, in one transaction."""
+    row = get_traffic(session, traffic_id)
+    if row.client_id is not None:
+        raise Conflict(N_("This traffic is already linked to a client."))
+    client = add_client(session, draft, actor_id=actor_id, clock=clock)
+    row.client = client
+    session.flush()
+    client_contacted(session, client.id, at=row.registered_at, source=f"traffic_{row.channel}")
+    session.commit()
+    return row, client
+
+
 def identify(session: Session, traffic_id: int, client_id: int) -> Traffic:
     """Link a client to a visitor who did not introduce themselves."""
     row = get_traffic(session, traffic_id)
@@ -219,6 +305,7 @@ def identify(session: Session, traffic_id: int, client_id: int) -> Traffic:
     if client is None:
         fail_on({"client_id": Message(N_("The client no longer exists."))})
     row.client = client
+    client_contacted(session, client.id, at=row.registered_at, source=f"traffic_{row.channel}")
     session.commit()
     return row
 
@@ -238,6 +325,9 @@ def register_call(session: Session, *, call_id: str, caller: str, line: str = ""
                   registered_at=started_at or clock.now())
     session.add(row)
     try:
+        if client is not None:
+            session.flush()
+            client_contacted(session, client.id, at=row.registered_at, source="traffic_call")
         session.commit()
     except IntegrityError:
         session.rollback()  # the same call_id arrived twice at once: the other request created it

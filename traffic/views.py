@@ -19,20 +19,25 @@ from app.models.user import User
 from app.notifications.models import Notification
 from app.notifications.service import message_of, unread_count
 from app.services.catalogs import visible_rows
-from app.services.users import active_staff
+from app.services.regulations import load_regulations
 from catalogs.labels import DOCUMENT_KIND_LABELS
 from catalogs.models import ContactGoal, IgnoreReason
+from clients.labels import CLIENT_KIND_LABELS
 from clients.search import quick_matches
+from clients.service import CarDraft, ClientDraft
+from clients.views import EDIT_ROLES as CLIENT_EDIT_ROLES
 from documents.labels import WORK_ORDER_STATE_LABELS
 from traffic import service
 from traffic.card_actions import card_actions
 from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
+from traffic.rules import can_take
 
 REGISTER_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.CALL_CENTER, Role.SERVICE_ADMIN})
 PROCESS_ROLES = frozenset({Role.ADMIN, Role.SALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ADMIN,
                            Role.CALL_CENTER})
 OPEN_LIST_LIMIT = 100
+FOUND_DOCUMENTS_LIMIT = 20
 DOCUMENT_ENDPOINTS = {"work_sheet": "worksheet", "pre_booking": "booking", "repair_visit": "repairvisit",
                       "work_order": "workorder"}
 
@@ -51,32 +56,47 @@ class TrafficView(StaffBaseView):
     def index(self):
         return self._render_panel()
 
-    def _render_panel(self, *, errors=None, values=None, status=200):
+    LOADS = (joinedload(Traffic.client), joinedload(Traffic.goal),
+             joinedload(Traffic.responsible).lazyload(User.roles))
+
+    def _waiting(self) -> dict:
+        """The «Waiting to be taken» list: the panel shows it, `/waiting` sends it again every few seconds."""
         session = self.db_session
-        loads = (joinedload(Traffic.client), joinedload(Traffic.goal),
-                 joinedload(Traffic.responsible).lazyload(User.roles))
         # One query per open status: each walks ix_traffic_status_registered_at (an IN list made SQLite scan
         # the date index from the oldest of a million rows: 190 ms → 0.5 ms).
         open_rows = sorted((row for code in OPEN_STATUSES for row in session.scalars(
-            select(Traffic).options(*loads).where(Traffic.status == code)
+            select(Traffic).options(*self.LOADS).where(Traffic.status == code)
             .order_by(Traffic.registered_at, Traffic.id).limit(OPEN_LIST_LIMIT))),
             key=lambda row: (row.registered_at, row.id))[:OPEN_LIST_LIMIT]
-        mine = list(session.scalars(select(Traffic).options(*loads).where(Traffic.status == "in_processing",
-                                                                          Traffic.taken_by_id == current_user.id)
-                                    .order_by(Traffic.taken_at.desc()).limit(OPEN_LIST_LIMIT)))
         addressed = set(session.scalars(select(Notification.target_id).where(
             Notification.user_id == current_user.id, Notification.target_type == "traffic",
             Notification.read_at.is_(None))))
-        staff = self._staff()
+        return {"open_rows": open_rows, "addressed": addressed, "now": get_clock().now(),
+                "status_labels": STATUS_LABELS, "can_process": current_user.has_any_role(PROCESS_ROLES),
+                "can_add_client": current_user.has_any_role(CLIENT_EDIT_ROLES)}
+
+    def _render_panel(self, *, errors=None, values=None, status=200):
+        session = self.db_session
+        mine = list(session.scalars(select(Traffic).options(*self.LOADS).where(Traffic.status == "in_processing",
+                                                                               Traffic.taken_by_id == current_user.id)
+                                    .order_by(Traffic.taken_at.desc()).limit(OPEN_LIST_LIMIT)))
+        can_register = current_user.has_any_role(REGISTER_ROLES)
         return self.render(
-            "traffic/panel.html", open_rows=open_rows, mine=mine, addressed=addressed, now=get_clock().now(),
-            goals=visible_rows(session, ContactGoal), staff=staff, errors=errors or {}, values=values or {},
-            status_labels=STATUS_LABELS, can_register=current_user.has_any_role(REGISTER_ROLES),
-            can_process=current_user.has_any_role(PROCESS_ROLES),
+            "traffic/panel.html", mine=mine, goals=visible_rows(session, ContactGoal), staff=self._staff(),
+            errors=errors or {}, values=values or {}, can_register=can_register,
+            unstaffed_goals=service.goals_without_specialists(session) if can_register else [],
+            reception_script=load_regulations(session).reception_script.strip() if can_register else "",
+            **self._waiting(),
         ), status
 
+    @expose("/waiting")
+    def waiting(self):
+        """The waiting list alone (HTML), for static/js/traffic-panel.js to refresh the panel without a reload."""
+        return self.render("traffic/_waiting.html", **self._waiting())
+
     def _staff(self) -> list[User]:
-        return active_staff(self.db_session)
+        """The «Ответственный» pick-list: only the active employees who take traffic."""
+        return service.responsible_choices(self.db_session)
 
     @expose("/register", methods=("POST",))
     def register(self):
@@ -122,9 +142,7 @@ class TrafficView(StaffBaseView):
     def _notification_url(note: Notification) -> str:
         from app.notifications.views import target_url
 
-        if note.target_type == "traffic":
-            return url_for(".card", traffic_id=note.target_id)
-        return target_url(note) or url_for("notifications.index")
+        return target_url(note) or url_for("notifications.index")  # the kernel maps every target (traffic too)
 
     # ----- the traffic card and processing
 
@@ -141,6 +159,12 @@ class TrafficView(StaffBaseView):
         except NotFound:
             abort(404)
         documents = service.client_documents(self.db_session, row.client_id) if row.client_id else []
+        find = (request.args.get("find") or "").strip()
+        found = None
+        if find:
+            found = service.find_documents(self.db_session, find, limit=FOUND_DOCUMENTS_LIMIT)
+            if row.client_id:  # a known client's traffic goes only to their own documents
+                found = [(kind, doc) for kind, doc in found if doc.client_id == row.client_id]
         create_links = []
         if row.client_id:
             back = url_for(".card", traffic_id=traffic_id)
@@ -159,6 +183,7 @@ class TrafficView(StaffBaseView):
                                                                                                   traffic_id=row.id))
         return self.render(
             "traffic/card.html", row=row, documents=documents, document=document, document_link=document_link,
+            find=find, found=found, can_add_client=current_user.has_any_role(CLIENT_EDIT_ROLES),
             document_labels=DOCUMENT_KIND_LABELS, goals=visible_rows(self.db_session, ContactGoal),
             staff=self._staff() if row.goal_id is None else [],
             can_route=current_user.has_any_role(REGISTER_ROLES), work_order_state_labels=WORK_ORDER_STATE_LABELS, create_links=create_links, errors=errors or {},
@@ -223,3 +248,51 @@ class TrafficView(StaffBaseView):
     def identify(self, traffic_id: int):
         return self._act(traffic_id, lambda: service.identify(
             self.db_session, traffic_id, request.form.get("client_id", type=int) or 0), gettext("Client linked."))
+
+    # ----- «Новый клиент»: an unknown caller or visitor becomes a client, and the record is identified by them
+
+    @expose("/<int:traffic_id>/new-client", methods=("GET", "POST"))
+    def new_client(self, traffic_id: int):
+        self._require(CLIENT_EDIT_ROLES)
+        try:
+            row = service.get_traffic(self.db_session, traffic_id)
+        except NotFound:
+            abort(404)
+        if row.client_id is not None and request.method == "GET":
+            flash(gettext("This traffic is already linked to a client."), "warning")
+            return redirect(url_for(".card", traffic_id=traffic_id))
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            values = request.form.to_dict()
+            try:
+                row, client = service.client_from_traffic(self.db_session, traffic_id,
+                                                          self._client_draft(values, row),
+                                                          actor_id=current_user.id, clock=get_clock())
+            except DomainError as exc:
+                self.db_session.rollback()
+                errors = {key.replace("phones.0", "phone").replace("emails.0", "email").replace("cars.0.", "car_"):
+                          message for key, message in field_messages(exc).items()}
+            else:
+                flash(gettext("Client %(name)s created; %(number)s is linked to them.", name=client.name,
+                              number=row.number), "success")
+                return redirect(url_for(".card", traffic_id=traffic_id))
+        else:
+            values = {"kind": "person", "phone": row.phone, "note": row.description}
+        return self.render("traffic/new_client.html", row=row, values=values, errors=errors,
+                           kind_labels=CLIENT_KIND_LABELS), 400 if errors else 200
+
+    @staticmethod
+    def _client_draft(values: dict, row: Traffic) -> ClientDraft:
+        """The new-client form (templates/clients/new.html) as a draft; its manager is whoever takes the
+        traffic: the employee filling it in when they do, else the one who took or was chosen for the record."""
+        year = values.get("car_year", "").strip()
+        car = CarDraft(make_model=values.get("car_make_model", ""), vin=values.get("car_vin", ""),
+                       plate=values.get("car_plate", ""), year=int(year) if year.isdigit() else (-1 if year else None))
+        manager_id = current_user.id if can_take(current_user.role_codes) else (row.taken_by_id or row.responsible_id)
+        return ClientDraft(
+            name=values.get("name", ""), kind=values.get("kind", "person"), inn=values.get("inn", ""),
+            discount_card=values.get("discount_card", ""), note=values.get("note", ""),
+            contact_person=values.get("contact_person", ""), manager_id=manager_id,
+            phones=[values["phone"]] if values.get("phone", "").strip() else [],
+            emails=[values["email"]] if values.get("email", "").strip() else [],
+            cars=[car] if values.get("car_make_model", "").strip() else [])

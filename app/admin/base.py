@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import io
+import itertools
 import logging
+import re
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
-from flask_babel import gettext
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
@@ -27,6 +36,13 @@ UPSTREAM_MESSAGES = (N_("Failed to create record."), N_("Failed to save record."
                      N_("Record was successfully created."), N_("Record was successfully saved."))
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# «+7 908 494-44-34», «+7 (908) 4944434»: a phone as written is text, not a formula.
+PHONE_AS_WRITTEN = re.compile(r"\+\d[\d\s()\-]*")
+# What an empty choice of a picker reads (WTForms would show its value, «__None»).
+BLANK_CHOICE = "—"
+# Columns holding money, shown as «46 700,00 ₽» in lists and details.
+MONEY_COLUMNS = frozenset({"price", "total", "paid", "amount", "debt"})
+RECORD_ID_LABEL = _l("Record ID")
 
 
 class RoleAccessMixin:
@@ -64,10 +80,80 @@ def card_messages(exc: DomainError) -> dict[str, str]:
 
 
 def neutralise_formula(value):
-    """CSV/XLSX cells starting with = + - @ would run as formulas in Excel; prefix them."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A CSV cell starting with = + - @ (or a tab / carriage return) would run as a formula in a spreadsheet;
+    it gets a leading apostrophe. A phone as written («+7 908 494-44-34») stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PHONE_AS_WRITTEN.fullmatch(value):
         return "'" + value
     return value
+
+
+def money_text(value) -> str:
+    """`46700` → «46 700,00 ₽»."""
+    from app.i18n import format_money
+
+    return f"{format_money(value)}\u00a0₽"
+
+
+def decimal_text(value: decimal.Decimal) -> str:
+    """`1.50` → «1,50» (the decimal comma, as in money)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _local_datetime(view, value, name):
+    from app.i18n import dealership_timezone, format_local
+
+    if value.tzinfo is None:  # a naive value is already local (wall-clock columns)
+        return value.strftime("%d.%m.%Y %H:%M")
+    return format_local(value.astimezone(dealership_timezone()))
+
+
+# Lists and details: times in the dealership's zone, days as dd.mm.yyyy, numbers with the decimal comma.
+LOCAL_FORMATTERS = {
+    dt.datetime: _local_datetime,
+    dt.date: lambda view, value, name: value.strftime("%d.%m.%Y"),
+    dt.time: lambda view, value, name: value.strftime("%H:%M"),
+    decimal.Decimal: lambda view, value, name: decimal_text(value),
+    **DEFAULT_FORMATTERS,
+}
+
+
+def export_cell(value):
+    """A value as an export writes it: aware times in the dealership's zone, everything else as it is."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        from app.i18n import format_local
+
+        return format_local(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat() if not isinstance(value, dt.time) else value.strftime("%H:%M")
+    return value
+
+
+def xlsx_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """A workbook where every string is a string cell (never a formula), numbers stay numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        sheet.append([None if v is None else v if isinstance(v, int | float | decimal.Decimal) and not
+                      isinstance(v, bool) else str(v) for v in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # openpyxl reads a string starting with «=» as a formula
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class StaffModelConverter(AdminModelConverter):
+    """Pickers whose choice may be empty show «—» for it, not WTForms' «__None»."""
+
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if not multiple and kwargs.get("allow_blank"):
+            kwargs.setdefault("blank_text", BLANK_CHOICE)
+        return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
 
 WRITE_METHODS = frozenset({"create_view", "edit_view", "delete_view", "action_view", "ajax_update"})
@@ -118,6 +204,10 @@ class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAc
     page_size = 50
     can_set_page_size = False
     edit_roles: frozenset[str] | None = None
+    model_form_converter = StaffModelConverter
+    column_type_formatters = LOCAL_FORMATTERS
+    column_type_formatters_detail = LOCAL_FORMATTERS
+    money_columns: frozenset[str] = MONEY_COLUMNS
 
     def can_write(self) -> bool:
         roles = self.allowed_roles if self.edit_roles is None else self.edit_roles
@@ -139,12 +229,62 @@ class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAc
             return True
         return super().handle_view_exception(exc)
 
+    def _money_value(self, model, name, formatters):
+        if name in self.money_columns and name not in formatters:
+            value = self._get_field_value(model, name)
+            if isinstance(value, decimal.Decimal | int | float) and not isinstance(value, bool):
+                return money_text(value)
+        return None
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        money = self._money_value(model, name, self.column_formatters)
+        return money if money is not None else super().get_list_value(context, model, name)
+
+    @pass_context
+    def get_detail_value(self, context, model, name):
+        money = self._money_value(model, name, self.column_formatters_detail or self.column_formatters)
+        return money if money is not None else super().get_detail_value(context, model, name)
+
+    # ----- exports: titles in the user's language; CSV cells formula-safe; XLSX strings as string cells
     def get_export_columns(self):
-        # Machine-readable headers (field names) so an export can be imported back unchanged.
-        return [(name, name) for name, _label in super().get_export_columns()]
+        return [(name, RECORD_ID_LABEL if name == "id" else label) for name, label in super().get_export_columns()]
+
+    def export_header_fields(self) -> dict[str, str]:
+        """Every header an export may carry (the field name, its title in each UI language) → the field."""
+        from flask import current_app
+
+        fields: dict[str, str] = {}
+        for name, label in self._export_columns:
+            fields[name] = name
+            for locale in current_app.config["LANGUAGES"]:
+                with force_locale(locale):
+                    fields[str(label)] = name
+        return fields
 
     def get_export_value(self, model, name):
-        return neutralise_formula(super().get_export_value(model, name))
+        value = export_cell(super().get_export_value(model, name))
+        return neutralise_formula(value) if g.get("export_type") == "csv" else value
+
+    def _export_csv(self, return_url):
+        g.export_type = "csv"
+        response = super()._export_csv(return_url)
+        rows = response.response
+        response.response = itertools.chain(["\ufeff"], rows)  # a BOM: spreadsheets then read the file as UTF-8
+        return response
+
+    def _export_tablib(self, export_type, return_url):
+        g.export_type = export_type
+        if export_type != "xlsx":
+            return super()._export_tablib(export_type, return_url)
+        from werkzeug.utils import secure_filename
+
+        _count, data = self._export_data()
+        rows = [[self.get_export_value(row, name) for name, _label in self._export_columns] for row in data]
+        body = xlsx_bytes([label for _name, label in self._export_columns], rows)
+        filename = secure_filename(self.get_export_name("xlsx"))
+        return Response(body, headers={"Content-Disposition": f"attachment;filename={filename}"},
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 class JournalView(StaffModelView):

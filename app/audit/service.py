@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,29 @@ def _plain(value: Any) -> Any:
 
 def _label(obj: object) -> str:
     return getattr(obj, "code", None) or getattr(obj, "username", None) or str(obj)
+
+
+RecordTitle = Callable[[Any], str]
+
+
+def add_record_titles(app: Any, titles: dict[str, RecordTitle]) -> None:
+    """How a record of a table is named in the audit log, for models whose `str()` is no name for a person
+    (a cadence run, the regulation settings); the site fills it at start-up."""
+    app.extensions.setdefault("audit_record_titles", {}).update(titles)
+
+
+def record_title(obj: object) -> str:
+    """A readable name of the record: its table's registered title, else its own `__str__`, else ""
+    (never SQLAlchemy's «<CadenceRun 8>»)."""
+    from flask import current_app, has_app_context
+
+    titles = current_app.extensions.get("audit_record_titles", {}) if has_app_context() else {}
+    title = titles.get(getattr(obj, "__tablename__", ""))
+    if title is not None:
+        return title(obj) or ""
+    if type(obj).__str__ is not object.__str__:
+        return str(obj)
+    return ""
 
 
 def _is_audited(obj: object) -> bool:
@@ -99,7 +123,7 @@ def _record(session: Session, flush_context: Any) -> None:
                     "actor_id": actor.user_id if actor else None,
                     "entity": obj.__tablename__,
                     "entity_id": getattr(obj, "id", None),
-                    "entity_label": str(obj)[:200],
+                    "entity_label": record_title(obj)[:200],
                     "action": action,
                     "changes": changes,
                 }

@@ -32,6 +32,13 @@ class Protected(DomainError):
     http_status = 422
 
 
+class NotYet(DomainError):
+    """A rule refuses the action at this moment (e.g. a retry before its time): 422, the field named."""
+
+    code = "too_early"
+    http_status = 422
+
+
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409

@@ -9,6 +9,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.domain.i18n import N_, Message
 from app.domain.templates import template_errors
 
+# The reception's dialogue of seed 001 (an incoming call or a walk-in), the default of `reception_script`.
+RECEPTION_SCRIPT = (
+    "— Добрый день, чем я могу помочь?\n"
+    "— Как я могу к Вам обращаться?\n"
+    "— Вы ранее у нас обслуживались?\n"
+    "— Какая марка автомобиля Вас интересует? / А что у Вас за вопрос?\n"
+    "— Перевожу Вас на специалиста, который поможет Вам по данному вопросу.\n"
+    "— Если специалист занят: «Присаживайтесь, пожалуйста, специалист подойдёт к Вам, как только освободится»."
+)
+RECEPTION_SCRIPT_LIMIT = 4000
+
 
 @dataclass(frozen=True)
 class Regulations:
@@ -27,9 +38,11 @@ class Regulations:
     traffic_escalation_minutes: int = 15
     no_show_grace_minutes: int = 30
     timezone: str = "Europe/Moscow"
-    dealer_name: str = "Автоцентр"
+    # Empty until the first `flask seed predefined` or the admin fills them in (the admin home lists them as
+    # missing); a message using {dealer_name} or {dealer_phone} is not sent while they are empty.
+    dealer_name: str = ""
     dealer_phone: str = ""
-    script_greeting: str = ("Здравствуйте, {client_name}! Вас беспокоит сервис автоцентра {dealer_name}. "
+    script_greeting: str = ("Здравствуйте, {client_name}! Вас беспокоит {dealer_name}, отдел сервиса. "
                             "Вам удобно сейчас разговаривать?")
     script_purpose: str = ("Звоню напомнить, что вы записаны на сервис {visit_at}, автомобиль {car}, "
                            "мастер-консультант {advisor}. Ваши планы не изменились?")
@@ -37,6 +50,8 @@ class Regulations:
                              "сервисную книжку и все комплекты ключей.")
     script_handover: str = ("Приём автомобиля в сервис займёт около 20 минут — пожалуйста, приезжайте "
                             "за 15 минут до назначенного времени. До свидания!")
+    # What reception says on a call or to a visitor (seed 001), shown on the reception panel; plain text.
+    reception_script: str = RECEPTION_SCRIPT
     # Security: administrators must use a second factor (TOTP) to open anything.
     require_admin_2fa: bool = False
 
@@ -101,6 +116,12 @@ def regulation_errors(reg: Regulations) -> dict[str, Message]:
             errors[name] = problems[0]
         elif len(getattr(reg, name)) > 2000:
             errors[name] = Message(N_("At most 2000 characters."))
+    if len(reg.dealer_name) > 200:
+        errors["dealer_name"] = Message(N_("At most 200 characters."))
+    if len(reg.dealer_phone) > 50:
+        errors["dealer_phone"] = Message(N_("At most 50 characters."))
+    if len(reg.reception_script) > RECEPTION_SCRIPT_LIMIT:
+        errors["reception_script"] = Message(N_("At most 4000 characters."))
     try:
         ZoneInfo(reg.timezone)
     except (ZoneInfoNotFoundError, ValueError):

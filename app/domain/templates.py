@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from app.domain.i18n import N_, Message
 
@@ -48,9 +48,24 @@ def template_errors(body: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> list[
 
 
 def render_template_body(body: str, values: Mapping[str, object]) -> str:
-    """Fill the placeholders; missing values render empty rather than failing a send."""
+    """Fill the placeholders; missing values render empty. Only for texts that are read, not sent (the desk's
+    call script, previews): a message to send goes through `unfilled_placeholders` first."""
     names = template_placeholders(body)
     return body.format(**{name: values.get(name, "") for name in names})
+
+
+def has_value(value: object) -> bool:
+    """A placeholder value a message may carry: not missing, not blank."""
+    return value is not None and str(value).strip() != ""
+
+
+def unfilled_placeholders(texts: Iterable[str], values: Mapping[str, object]) -> list[str]:
+    """The placeholders the texts use that have no value (missing or blank), in order of first use, once each.
+    A message with any of them must not be sent (it would leave with a hole: «записаны на , мастер »)."""
+    names: list[str] = []
+    for text in texts:
+        names.extend(template_placeholders(text or ""))
+    return [name for name in dict.fromkeys(names) if not has_value(values.get(name))]
 
 
 def message_template_errors(channel: str, subject: str, body: str) -> dict[str, list[Message]]:

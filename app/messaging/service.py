@@ -10,6 +10,7 @@ travels to the provider with every attempt, so a send repeated after a crash is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,8 +18,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.domain.errors import NotFound
-from app.domain.i18n import N_
+from app.domain.errors import NotFound, ValidationFailed
+from app.domain.i18n import N_, Message
+from app.domain.templates import render_template_body, unfilled_placeholders
 from app.jobs import rq_time
 from app.messaging.gateways import Gateway
 from app.messaging.models import OutboxMessage
@@ -33,7 +35,34 @@ from app.messaging.rules import (
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "tasks.outbox.deliver_message"
+DEALER_PLACEHOLDERS = frozenset({"dealer_name", "dealer_phone"})  # settings, not the recipient's data
 SEND_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def unfilled_message(template_name: str, unfilled: list[str]) -> Message:
+    """Why a message is not sent: the placeholders without a value, named as the template writes them."""
+    params = {"template": template_name, "placeholders": ", ".join("{" + name + "}" for name in unfilled)}
+    if DEALER_PLACEHOLDERS & set(unfilled):
+        return Message(N_("«%(template)s» is not sent: no value for %(placeholders)s. The dealership's name "
+                          "and phone are filled in on the settings page."), params)
+    return Message(N_("«%(template)s» is not sent: no value for %(placeholders)s."), params)
+
+
+def render_message(template, values: Mapping[str, object], *, field: str = "template_id") -> Rendered:
+    """The subject and body of a template to send, filled with `values`. A placeholder it uses without a
+    value refuses the send (ValidationFailed on `field`, the placeholders in `params["unfilled"]`): a message
+    never leaves with a hole, and no outbox row is made for it."""
+    unfilled = unfilled_placeholders((template.subject or "", template.body or ""), values)
+    if unfilled:
+        problem = unfilled_message(template.name, unfilled)
+        raise ValidationFailed(problem.text, fields={field: problem}, unfilled=unfilled, **problem.params)
+    return Rendered(render_template_body(template.subject or "", values), render_template_body(template.body, values))
 
 
 def add_message(

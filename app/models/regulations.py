@@ -38,5 +38,6 @@ class RegulationSettings(db.Model):
     script_purpose: Mapped[str] = mapped_column(Text, default="")
     script_documents: Mapped[str] = mapped_column(Text, default="")
     script_handover: Mapped[str] = mapped_column(Text, default="")
+    reception_script: Mapped[str] = mapped_column(Text, default="")
     require_admin_2fa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)

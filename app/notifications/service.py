@@ -48,6 +48,13 @@ def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification
                                 .order_by(Notification.id.desc()).limit(limit)))
 
 
+def unread(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    """The user's unread notifications, newest first."""
+    return list(session.scalars(select(Notification).where(Notification.user_id == user_id,
+                                                           Notification.read_at.is_(None))
+                                .order_by(Notification.id.desc()).limit(limit)))
+
+
 def mark_read(session: Session, user_id: int, notification_ids: Iterable[int] | None, *, clock: Clock) -> int:
     statement = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
     if notification_ids is not None:

@@ -32,3 +32,29 @@
     if (event.target.matches("[data-autosubmit]") && event.target.form) { event.target.form.submit(); }
   });
 })();
+
+// Inline works of a booking or a work order: choosing a work from the catalog fills its name, hours and price
+// (select2 reports the choice through jQuery, so the listener is jQuery's). The works come from /admin/work/pick/.
+(function () {
+  if (!window.jQuery) { return; }
+  var works = null;
+  function load() {
+    if (!works) {
+      works = fetch("/admin/work/pick/", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : {}; });
+    }
+    return works;
+  }
+  window.jQuery(document).on("change", ".inline-field select[id$='-work']", function () {
+    var select = this;
+    var prefix = select.id.slice(0, -"work".length);
+    load().then(function (all) {
+      var work = all[select.value];
+      if (!work) { return; }
+      [["name", work.name], ["hours", work.hours], ["price", work.price]].forEach(function (pair) {
+        var input = document.getElementById(prefix + pair[0]);
+        if (input) { input.value = pair[1]; input.dispatchEvent(new Event("input", {bubbles: true})); }
+      });
+    });
+  });
+})();

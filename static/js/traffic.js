@@ -13,34 +13,86 @@
     if (items.length === 1) { cars.value = String(items[0].id); }
     cars.disabled = items.length === 0;
   }
+  // The suggestions answer the keyboard: ↑/↓ move, Enter picks, Esc closes; an empty answer says so.
+  var active = -1;
+  function items() { return box ? Array.prototype.slice.call(box.querySelectorAll(".client-suggestion")) : []; }
+  function highlight(index) {
+    var list = items();
+    if (!list.length) { active = -1; return; }
+    active = (index + list.length) % list.length;
+    list.forEach(function (el, i) {
+      el.classList.toggle("active", i === active);
+      el.setAttribute("aria-selected", i === active ? "true" : "false");
+    });
+    list[active].scrollIntoView({block: "nearest"});
+    input.setAttribute("aria-activedescendant", list[active].id);
+  }
+  function close() {
+    box.innerHTML = "";
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function pick(item) {
+    hidden.value = item.id;
+    input.value = item.label;
+    var phone = document.getElementById("f-phone");
+    if (phone && !phone.value) { phone.value = item.phone; }
+    fillCars(item.cars || []);
+    close();
+  }
   if (input) {
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", box.id);
+    input.setAttribute("aria-expanded", "false");
+    box.setAttribute("role", "listbox");
     input.addEventListener("input", function () {
       hidden.value = "";
       fillCars([]);
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (input.value.trim().length < 2) { box.innerHTML = ""; return; }
+        if (input.value.trim().length < 2) { close(); return; }
         fetch(input.dataset.url + "?q=" + encodeURIComponent(input.value), {credentials: "same-origin"})
           .then(function (r) { return r.json(); })
           .then(function (data) {
-            box.innerHTML = "";
-            data.items.forEach(function (item) {
+            close();
+            if (!data.items.length) {
+              var none = document.createElement("div");
+              none.className = "list-group-item py-1 text-muted client-suggestions-empty";
+              none.textContent = input.dataset.empty || "";
+              box.appendChild(none);
+            }
+            data.items.forEach(function (item, index) {
               var a = document.createElement("button");
               a.type = "button";
+              a.id = "client-suggestion-" + index;
+              a.setAttribute("role", "option");
               a.className = "list-group-item list-group-item-action py-1 client-suggestion";
               a.textContent = item.label;
-              a.addEventListener("click", function () {
-                hidden.value = item.id;
-                input.value = item.label;
-                var phone = document.getElementById("f-phone");
-                if (phone && !phone.value) { phone.value = item.phone; }
-                fillCars(item.cars || []);
-                box.innerHTML = "";
-              });
+              a.addEventListener("click", function () { pick(item); });
+              a.suggestion = item;
               box.appendChild(a);
             });
+            input.setAttribute("aria-expanded", "true");
           });
       }, 250);
+    });
+    input.addEventListener("keydown", function (event) {
+      var list = items();
+      if (event.key === "ArrowDown" && list.length) {
+        event.preventDefault();
+        highlight(active + 1);
+      } else if (event.key === "ArrowUp" && list.length) {
+        event.preventDefault();
+        highlight(active < 0 ? list.length - 1 : active - 1);
+      } else if (event.key === "Enter" && active >= 0 && list[active]) {
+        event.preventDefault();  // picks the client instead of submitting the form
+        pick(list[active].suggestion);
+      } else if (event.key === "Escape" && box.childElementCount) {
+        event.preventDefault();
+        close();
+      }
     });
   }
   function tick() {

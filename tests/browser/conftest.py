@@ -37,10 +37,11 @@ def reseed(app) -> None:
     from app.extensions import db
     from seed.demo import install_demo
     from seed.predefined import install_predefined
+    from tests.factories import DEALER
 
     with app.app_context():
         _clean(db)
-        install_predefined(db.session)
+        install_predefined(db.session, **DEALER)
         install_demo(db.session)
         db.session.remove()
 

@@ -229,7 +229,7 @@ def test_negative_work_price_is_reported_next_to_the_price(page, login):
     expect(list_row(page, "Замена свечей зажигания")).to_have_count(0)
 
 
-def test_csv_export_downloads_the_machine_readable_header(page, login):
+def test_csv_export_downloads_titles_in_the_user_language(page, login):
     login("admin")
     page.goto("/admin/lossreason/")
     link = page.locator("a.dropdown-item[href$='/admin/lossreason/export/csv/']")
@@ -240,6 +240,6 @@ def test_csv_export_downloads_the_machine_readable_header(page, login):
 
     assert download.suggested_filename.endswith(".csv")
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("id,name,show_in_list"), lines[0]
+    assert lines[0].startswith("Номер записи,Наименование,Показать в списке"), lines[0]  # after the msgids merge
     assert len(lines) == 1 + 4
     assert any("Купил в другом салоне" in line for line in lines[1:])

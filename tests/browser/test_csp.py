@@ -243,7 +243,7 @@ def test_interactive_bits_that_used_inline_js_still_work_under_the_policy(watche
     assert questions == ["Вы уверены что хотите удалить эту запись?"] * 2
 
     # Flask-Admin: «Add» of an inline list (was onclick="faForm.addInlineField(…)")
-    page.goto("/admin/cadence/new/")
+    page.goto("/admin/booking/new/")
     page.locator("[data-inline-add]").first.click()
     expect(page.locator(".inline-field.fresh")).to_have_count(1)
 

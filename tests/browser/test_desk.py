@@ -4,7 +4,7 @@ double-click → the booking card → «Подтверждение визита�
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -83,11 +83,19 @@ def test_confirmation_desk_scenario(page, login, bookings, screenshot):
     page.fill("input[name='added_works.0.name']", "Замена щёток стеклоочистителя")
     page.fill("input[name='added_works.0.hours']", "0,5")
     page.fill("input[name='added_works.0.price']", "900")
+    # said to the client while still on the call: the end never earlier, the new total
+    end = (bookings["calendar"].at(day, time(12, 0)) + timedelta(hours=2)).astimezone(bookings["calendar"].zone)
+    expect(page.locator("#wish-summary")).to_have_text(
+        f"Скажите клиенту: работы закончатся {end:%d.%m.%Y %H:%M}, стоимость — 7\u00a0400,00 ₽.")
+    screenshot(page, "desk-call-wishes.png")
     page.fill("#f-note", "приедет")
     finish(page)
+    expect(page.locator("div.alert-success")).to_contain_text(
+        f"Визит подтверждён: {day:%d.%m.%Y} 12:00–14:00, итого 7\u00a0400,00 ₽.")
     green = page.locator("tr.desk-row", has=page.get_by_text(b, exact=True))
     expect(green).to_have_class(re.compile("table-success"))
     expect(green).to_contain_text("7\u00a0400,00")
+    expect(green.locator("a.desk-phone")).to_have_attribute("href", "tel:+79161234567")
 
     # can't talk: the callback time is required and must be in working hours; the input is kept
     open_from_list(page, c)
@@ -120,18 +128,40 @@ def test_cancel_from_the_schedule_with_a_reason(page, login, bookings, screensho
     page.goto(f"/admin/desk/schedule?day={day.isoformat()}")
     with page.expect_navigation():
         page.locator(".schedule-booking", has_text=name).click()
-    page.click("#cancel-booking summary")
-    page.once("dialog", lambda dialog: dialog.accept())  # «Отменить заявку и завершить бизнес-процесс?»
+    # as the seed: «Отменить заявку» → «Отменить заявку и завершить бизнес-процесс?» → then the reason
+    expect(page.locator("#cancel-form")).to_be_hidden()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#cancel-open")
+    expect(page.locator("#cancel-form")).to_be_hidden()  # «no»: nothing happens
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-open")
+    expect(page.locator("#f-reason_id")).to_be_focused()
     with page.expect_navigation():
-        page.click("#cancel-booking button[type=submit]")
+        page.click("#cancel-submit")
     expect(page.locator("#f-reason_id")).to_have_class(re.compile("is-invalid"))  # the reason is required
     page.select_option("#f-reason_id", label="Клиент обратился в другой сервис")
-    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
-        page.click("#cancel-booking button[type=submit]")
+        page.click("#cancel-submit")
     expect(page).to_have_url(re.compile(r"/admin/desk/schedule"))
     page.goto(f"/admin/desk/booking/{booking_id}")
     expect(page.locator("#booking-state")).to_have_text("Отменено")
     expect(page.locator("#cancel-reason")).to_have_text("Клиент обратился в другой сервис")
     screenshot(page, "desk-card-cancelled.png")
 
+
+
+def test_reschedule_offers_the_advisors_free_times(page, login, bookings, screenshot):
+    login("service")
+    day = bookings["day"]
+    booking_id, name = bookings["bookings"][0]  # 10:00–11:30; the advisor is busy 12:00–13:30, 14:00, 16:00
+    page.goto(f"/admin/desk/booking/{booking_id}")
+    page.check("#outcome-reschedule")
+    slots = page.locator("[data-outcome=reschedule] .slot-list .slot")
+    expect(slots.first).to_be_visible()
+    labels = slots.all_inner_texts()
+    assert "12:30" not in labels and "14:00" not in labels and "10:00" in labels and "17:30" in labels
+    page.locator("[data-outcome=reschedule] .slot", has_text="17:30").click()
+    expect(page.locator("#f-new_start_at")).to_have_value(f"{day.isoformat()}T17:30")
+    screenshot(page, "desk-reschedule-slots.png")
+    finish(page)
+    expect(page.locator("div.alert-success")).to_contain_text(f"Визит перенесён на {day:%d.%m.%Y} 17:30.")

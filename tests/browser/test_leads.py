@@ -3,7 +3,7 @@ step, recording a call, rescheduling the meeting, and the meetings calendar."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,9 @@ pytestmark = pytest.mark.browser
 def test_no_show_call_task_list_lead_card_reschedule_and_calendar(browser, live_server, db_session, screenshot):
     from sqlalchemy import select
 
-    from app.clock import SystemClock
+    from app.clock import FixedClock, SystemClock
     from app.models.user import User
+    from app.services.regulations import working_calendar
     from leads import service
     from tests import factories as f
 
@@ -27,7 +28,15 @@ def test_no_show_call_task_list_lead_card_reschedule_and_calendar(browser, live_
     olga = db_session.scalar(select(User).where(User.username == "callcenter"))
     lead = service.create_lead(db_session, service.LeadDraft(client_id=client.id, interest="Kia Sportage",
                                                              responsible_id=olga.id), actor_id=olga.id, clock=clock)
-    service.record_event(db_session, lead.id, "no_show", actor_id=None, clock=clock)  # the first call is due now
+    calendar = working_calendar(db_session)
+    day = calendar.local(clock.now()).date() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    missed = calendar.at(day, time(11, 0))  # the last working day's meeting the client missed, 11:00 local:
+    service.record_event(db_session, lead.id, "meeting_set", actor_id=olga.id, at=missed,
+                         clock=FixedClock(missed - timedelta(days=1)), employee_id=olga.id)
+    # ...so the no-show cadence's first call fell due in working hours and is overdue now, whatever the hour
+    service.record_event(db_session, lead.id, "no_show", actor_id=None, clock=FixedClock(missed + timedelta(minutes=20)))
 
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     try:

@@ -47,6 +47,7 @@ def test_the_first_visit_shows_a_hint_not_the_whole_table(advisor_client, zubkov
 
 
 def test_search_page_statements_do_not_grow_with_the_rows(advisor_client, session, clock):
+    advisor_client.get("/admin/clients/")  # the first page after login also shows the unread notifications
     counts = []
     for batch in (2, 12):
         for n in range(batch):
@@ -144,6 +145,11 @@ def test_send_a_message_through_the_outbox(advisor_client, zubkov, session, disp
     refused = advisor_client.post(f"/admin/clients/{zubkov.id}/message",
                                   data={"template_id": template.id, "contact_id": email.id})
     assert refused.status_code == 400  # an SMS cannot go to an e-mail address
+    holes = advisor_client.post(f"/admin/clients/{zubkov.id}/message",  # «Напоминание о визите» needs a visit
+                                data={"template_id": template.id, "contact_id": zubkov.main_phone.id})
+    assert holes.status_code == 400 and "{visit_at}, {advisor}" in text_of(holes)
+    assert session.scalar(select(OutboxMessage)) is None
+    template = session.scalar(select(MessageTemplate).where(MessageTemplate.code == "full_ignore"))
     advisor_client.post(f"/admin/clients/{zubkov.id}/message",
                         data={"template_id": template.id, "contact_id": zubkov.main_phone.id})
     message = session.scalar(select(OutboxMessage))

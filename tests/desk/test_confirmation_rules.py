@@ -140,3 +140,52 @@ def test_booking_end_adds_the_hours_and_keeps_a_minimum():
     start = local(MSK, 2026, 11, 24, 10)
     assert booking_end(start, [Decimal("1.5"), Decimal("0.25")]) == local(MSK, 2026, 11, 24, 11, 45)
     assert booking_end(start, []) == local(MSK, 2026, 11, 24, 11, 0)
+
+
+# ----- issue 13: new wishes, the early retry, free slots, the spoken script
+
+
+@pytest.mark.parametrize(("old_end", "hours", "expected"), [
+    ((16, 0), ["1.5"], (16, 0)),          # 13:00–16:00 + 1.5 h of works stays 16:00
+    ((14, 30), ["1.5", "1.5"], (16, 0)),  # the works now need more: start + all hours
+    ((14, 30), [], (14, 30)),
+])
+def test_new_wishes_never_shorten_the_visit(old_end, hours, expected):
+    from desk.rules import end_after_wishes
+
+    start = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    end = end_after_wishes(start, start.replace(hour=old_end[0], minute=old_end[1]), [Decimal(h) for h in hours])
+    assert (end.hour, end.minute) == expected
+
+
+@pytest.mark.parametrize(("now_minute", "refused"), [(0, True), (9, True), (10, False), (11, False)])
+def test_a_failed_call_before_the_next_contact_is_too_early(now_minute, refused):
+    from desk.rules import too_early
+
+    due = datetime(2026, 11, 24, 13, 10, tzinfo=UTC)
+    now = due.replace(minute=now_minute)
+    assert (too_early("not_reached", now=now, next_contact_at=due) is not None) is refused
+    assert too_early("confirmed", now=now, next_contact_at=due) is None
+    assert too_early("not_reached", now=now, next_contact_at=None) is None
+
+
+def test_free_slots_skip_busy_times_the_past_and_the_closing():
+    from desk.rules import free_slots
+
+    day = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    busy = [(day.replace(hour=11), day.replace(hour=12, minute=30))]
+    slots = free_slots(opens=day, closes=day.replace(hour=14), busy=busy, duration=timedelta(hours=1),
+                       not_before=day.replace(hour=9, minute=15))
+    assert [(s.hour, s.minute) for s in slots] == [(9, 30), (10, 0), (12, 30), (13, 0)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Здравствуйте, ! Вас беспокоит сервис.", "Здравствуйте! Вас беспокоит сервис."),
+    ("Здравствуйте, Ольга! Как дела?", "Здравствуйте, Ольга! Как дела?"),
+    (", добрый день!", "Добрый день!"),
+    ("Звоню  напомнить , .", "Звоню напомнить."),
+])
+def test_a_script_line_reads_as_spoken(text, expected):
+    from desk.rules import spoken
+
+    assert spoken(text) == expected

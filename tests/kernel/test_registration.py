@@ -28,7 +28,8 @@ def test_each_wing_plugs_in_its_timer_kinds_the_daily_list_and_the_outbox(app):
 
 def test_the_timeline_gets_every_wings_sources_in_the_wings_order_and_telephony_the_current_call(app):
     assert list(app.extensions["timeline_sources"]) == [
-        "event", "message", "appeal", "service_request", "traffic", "booking", "work_order", "repair_visit",
+        "event", "message", "appeal", "service_request", "traffic", "booking", "confirmation_call", "work_order",
+        "repair_visit",
         "work_sheet", "reservation", "lead"]
     assert [provider.__module__ for provider in app.extensions["current_call_providers"]] == ["traffic.hooks"]
 

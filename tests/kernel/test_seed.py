@@ -73,4 +73,9 @@ def test_demo_leads_run_their_cadences_and_are_installed_once(session, clock):
     assert session.scalar(select(func.count()).select_from(Lead)) == 12
     codes = set(session.scalars(select(CadenceRun.cadence_code)))
     assert codes == {"qualified_no_meeting", "meeting_no_show"}
-    assert session.scalar(select(func.count()).select_from(Lead).where(Lead.meeting_at.is_not(None))) == 4
+    now = clock.now()
+    assert session.scalar(select(func.count()).select_from(Lead).where(Lead.meeting_at > now)) == 4
+    no_shows = session.scalars(select(Lead).join(CadenceRun, CadenceRun.lead_id == Lead.id)
+                               .where(CadenceRun.cadence_code == "meeting_no_show")).all()
+    assert len(no_shows) == 4
+    assert all(lead.meeting_at is not None and lead.meeting_at < now for lead in no_shows)  # a meeting was missed

@@ -260,6 +260,9 @@ def test_lead_pages_through_the_test_client(session, clock, dispatcher, lead, pe
     browser = login(people["cc"])
     missing = browser.post("/admin/leads/new", data={"client_id": "", "interest": "Rio"})
     assert missing.status_code == 400 and "Выберите клиента." in html.unescape(missing.get_data(as_text=True))
+    service.record_event(session, lead.id, "meeting_set", actor_id=people["cc"].id, clock=clock,
+                         at=msk(2026, 11, 23, 12, 30), employee_id=people["sales"].id)
+    clock.set(msk(2026, 11, 23, 13))
     service.record_event(session, lead.id, "no_show", actor_id=None, clock=clock)
     today = html.unescape(browser.get("/admin/leads/").get_data(as_text=True))
     assert "Первый звонок в день встречи" in today and lead.number in today
