@@ -23,6 +23,7 @@ from app.i18n import dealership_timezone, translate
 from app.services.users import active_staff
 from clients import service
 from clients.current_call import current_call_phone
+from clients.forms import car_draft, client_draft, form_errors
 from clients.labels import CLIENT_KIND_LABELS, CONTACT_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS
 from clients.messages import send_client_message
 from clients.models import EVENT_KINDS, ClientContact, ClientEvent
@@ -114,32 +115,17 @@ class ClientsView(StaffBaseView):
         values = request.form.to_dict() if request.method == "POST" else {"kind": "person"}
         errors: dict[str, str] = {}
         if request.method == "POST":
-            draft = service.ClientDraft(
-                name=values.get("name", ""), kind=values.get("kind", "person"), inn=values.get("inn", ""),
-                discount_card=values.get("discount_card", ""), note=values.get("note", ""),
-                contact_person=values.get("contact_person", ""), manager_id=current_user.id,
-                phones=[values["phone"]] if values.get("phone", "").strip() else [],
-                emails=[values["email"]] if values.get("email", "").strip() else [],
-                cars=[self._car_draft(values, "car_")] if values.get("car_make_model", "").strip() else [],
-            )
+            draft = client_draft(values, manager_id=current_user.id)
             try:
                 client = service.create_client(self.db_session, draft, actor_id=current_user.id, clock=get_clock())
             except DomainError as exc:
                 self.db_session.rollback()
-                errors = {key.replace("phones.0", "phone").replace("emails.0", "email").replace("cars.0.", "car_"):
-                          message for key, message in field_messages(exc).items()}
+                errors = form_errors(exc)
             else:
                 flash(gettext("Client %(name)s created.", name=client.name), "success")
                 return redirect(url_for(".card", client_id=client.id))
         status = 400 if errors else 200
         return self.render("clients/new.html", values=values, errors=errors, kind_labels=CLIENT_KIND_LABELS), status
-
-    @staticmethod
-    def _car_draft(values, prefix: str = "") -> service.CarDraft:
-        year = values.get(prefix + "year", "").strip()
-        return service.CarDraft(make_model=values.get(prefix + "make_model", ""), vin=values.get(prefix + "vin", ""),
-                                plate=values.get(prefix + "plate", ""),
-                                year=int(year) if year.isdigit() else (-1 if year else None))
 
     # ----- the card
 
@@ -268,7 +254,7 @@ class ClientsView(StaffBaseView):
 
     @expose("/<int:client_id>/cars", methods=("POST",))
     def add_car(self, client_id: int):
-        draft = self._car_draft(request.form)
+        draft = car_draft(request.form)
         return self._act(client_id, lambda: service.add_car(self.db_session, client_id, draft, clock=get_clock()),
                          success=gettext("Car added."), anchor="#cars", field_prefix="car_")
 

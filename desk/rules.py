@@ -172,8 +172,10 @@ def free_slots(*, opens: datetime, closes: datetime, busy: list[tuple[datetime, 
 
 def spoken(text: str) -> str:
     """A script line with an empty value removed the way one would say it: «Здравствуйте, !» → «Здравствуйте!»,
-    «, здравствуйте!» at the start → «Здравствуйте!», no doubled spaces."""
+    «, здравствуйте!» at the start → «Здравствуйте!», «беспокоит , отдел» → «беспокоит отдел», no doubled spaces."""
     text = re.sub(r"[ \t]*,[ \t]*(?=[!?.,;:]|$)", "", text)
+    text = re.sub(r"(?<=\w)[ \t]+,[ \t]+(?=\w)", " ", text)
     text = re.sub(r"^[\s,;:]+", "", text)
+    text = re.sub(r"[ \t]+(?=[.!?,;:])", "", text)
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     return text[:1].upper() + text[1:]

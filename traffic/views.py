@@ -22,9 +22,10 @@ from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
 from catalogs.labels import DOCUMENT_KIND_LABELS
 from catalogs.models import ContactGoal, IgnoreReason
+from clients.forms import client_draft, form_errors
 from clients.labels import CLIENT_KIND_LABELS
 from clients.search import quick_matches
-from clients.service import CarDraft, ClientDraft
+from clients.service import ClientDraft
 from clients.views import EDIT_ROLES as CLIENT_EDIT_ROLES
 from documents.labels import WORK_ORDER_STATE_LABELS
 from traffic import service
@@ -270,8 +271,7 @@ class TrafficView(StaffBaseView):
                                                           actor_id=current_user.id, clock=get_clock())
             except DomainError as exc:
                 self.db_session.rollback()
-                errors = {key.replace("phones.0", "phone").replace("emails.0", "email").replace("cars.0.", "car_"):
-                          message for key, message in field_messages(exc).items()}
+                errors = form_errors(exc)
             else:
                 flash(gettext("Client %(name)s created; %(number)s is linked to them.", name=client.name,
                               number=row.number), "success")
@@ -283,16 +283,7 @@ class TrafficView(StaffBaseView):
 
     @staticmethod
     def _client_draft(values: dict, row: Traffic) -> ClientDraft:
-        """The new-client form (templates/clients/new.html) as a draft; its manager is whoever takes the
-        traffic: the employee filling it in when they do, else the one who took or was chosen for the record."""
-        year = values.get("car_year", "").strip()
-        car = CarDraft(make_model=values.get("car_make_model", ""), vin=values.get("car_vin", ""),
-                       plate=values.get("car_plate", ""), year=int(year) if year.isdigit() else (-1 if year else None))
+        """The new-client form as a draft; its manager is whoever takes the traffic: the employee filling it
+        in when they do, else the one who took or was chosen for the record."""
         manager_id = current_user.id if can_take(current_user.role_codes) else (row.taken_by_id or row.responsible_id)
-        return ClientDraft(
-            name=values.get("name", ""), kind=values.get("kind", "person"), inn=values.get("inn", ""),
-            discount_card=values.get("discount_card", ""), note=values.get("note", ""),
-            contact_person=values.get("contact_person", ""), manager_id=manager_id,
-            phones=[values["phone"]] if values.get("phone", "").strip() else [],
-            emails=[values["email"]] if values.get("email", "").strip() else [],
-            cars=[car] if values.get("car_make_model", "").strip() else [])
+        return client_draft(values, manager_id=manager_id)

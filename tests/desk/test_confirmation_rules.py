@@ -184,6 +184,9 @@ def test_free_slots_skip_busy_times_the_past_and_the_closing():
     ("Здравствуйте, Ольга! Как дела?", "Здравствуйте, Ольга! Как дела?"),
     (", добрый день!", "Добрый день!"),
     ("Звоню  напомнить , .", "Звоню напомнить."),
+    # no dealer name set yet: «Вас беспокоит {dealer_name}, отдел сервиса.»
+    ("Вас беспокоит , отдел сервиса.", "Вас беспокоит отдел сервиса."),
+    ("Вас примет мастер .", "Вас примет мастер."),
 ])
 def test_a_script_line_reads_as_spoken(text, expected):
     from desk.rules import spoken

@@ -4,6 +4,7 @@ seed walks them, a natural call script, the API contract without `reason`, the c
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from datetime import timedelta
@@ -214,6 +215,17 @@ def test_a_company_is_greeted_through_its_contact_person(session, clock, advisor
     company.contact_person = "Ольга Петровна"
     session.commit()
     assert desk.call_script(booking, regs, calendar)["script_greeting"].startswith("Здравствуйте, Ольга Петровна!")
+
+
+def test_before_the_dealer_name_is_set_the_script_still_reads_as_spoken(session, clock, advisor):
+    clock.set(MONDAY_NOON)
+    person = f.client(session, clock, "Зубков Алексей", phones=["+7 908 494-44-34"])
+    booking = desk.create_booking(session, desk.BookingDraft(client_id=person.id, start_at=TUESDAY_13,
+                                                             advisor_id=advisor.id), actor_id=None, clock=clock)
+    regs = desk.load_regulations(session)
+    regs = dataclasses.replace(regs, dealer_name="")
+    greeting = desk.call_script(booking, regs, desk.working_calendar(session, regs))["script_greeting"]
+    assert greeting.startswith("Здравствуйте, Зубков Алексей! Вас беспокоит отдел сервиса.")
 
 
 def test_a_contact_person_is_kept_on_the_client_card(login, session, clock, make_user):
