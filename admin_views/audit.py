@@ -207,12 +207,14 @@ class EntryText:
         items = []
         for title, before, after in self.changes(entry):
             was = Markup("<del>{}</del> → ").format(before) if before else ""
-            items.append(Markup("<li><b>{}</b>: {}<ins>{}</ins></li>").format(title, was, after))
+            # a value cleared reads «было → —», not an arrow to nothing
+            shown = after or ("—" if before else "")
+            items.append(Markup("<li><b>{}</b>: {}<ins>{}</ins></li>").format(title, was, shown))
         return Markup('<ul class="audit-changes">') + Markup("").join(items) + Markup("</ul>")
 
     def changes_text(self, entry) -> str:
-        return "\n".join(f"{title}: {before + ' → ' if before else ''}{after}" for title, before, after in
-                         self.changes(entry))
+        return "\n".join(f"{title}: {before + ' → ' if before else ''}{after or ('—' if before else '')}"
+                         for title, before, after in self.changes(entry))
 
 
 def entry_text() -> EntryText:

@@ -98,6 +98,9 @@ class RegulationsView(StaffBaseView):
             form.process(data={**asdict(load_regulations(db.session)), "version": settings_version(db.session)})
         elif form.validate_on_submit():
             values = {name: form[name].data for name in form._fields if name not in ("version", "csrf_token")}
+            # a browser sends a textarea's lines as CRLF: stored as typed («\n»), so an untouched script is no change
+            values = {name: value.replace("\r\n", "\n") if isinstance(value, str) else value
+                      for name, value in values.items()}
             values["working_weekdays"] = (values["working_weekdays"] or "").replace(" ", "")
             try:
                 save_regulations(db.session, values, expected_version=int(form.version.data or 0))

@@ -55,6 +55,7 @@ def _labels():
         ("contact_goal", "channel"): cl.CHANNEL_LABELS,
         ("lead_stage", "outcome"): cl.STAGE_OUTCOME_LABELS,
         ("call_task", "outcome"): ll.OUTCOME_LABELS,
+        ("call_task", "status"): ll.TASK_STATUS_LABELS,
         ("cadence_run", "status"): ll.RUN_STATUS_LABELS,
         ("cadence_run", "stop_reason"): ll.STOP_REASON_LABELS,
         ("cadence_run", "pause_reason"): ll.PAUSE_LABELS,
@@ -131,6 +132,7 @@ CLIENT_FIELD_LABELS = {
     "note": _l("Note"), "author": _l("Author"), "responsible": _l("Responsible"), "at": _l("When"),
     "last_contact_at": _l("Last contact"), "created_by": _l("Created by"), "meeting_at": _l("Meeting"),
     "meeting_employee": _l("Meeting with"), "booking": _l("Pre-booking"), "work_order": _l("Work order"),
+    "next_call_at": _l("Next call"), "cadence_run": _l("Cadence"),
 }
 # «Add …» under a form's inline rows, by the inline model's table (Russian needs the accusative: «Добавить работу»).
 INLINE_ADD_LABELS = {

@@ -7,6 +7,7 @@ from app.domain.i18n import N_
 OUTCOME_LABELS = {"reached": N_("Reached"), "not_reached": N_("Not reached"), "call_later": N_("Asked to call later")}
 ACTION_LABELS = {"call_task": N_("Call task"), "send_template": N_("Send a template"), "set_stage": N_("Set the stage"),
                  "close_lost": N_("Close the lead as lost")}
+TASK_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "cancelled": N_("Cancelled")}
 RUN_STATUS_LABELS = {"running": N_("Running"), "stopped": N_("Stopped"), "completed": N_("Completed")}
 STOP_REASON_LABELS = {"contact_made": N_("contact made"), "message_reply": N_("the client replied"),
                       "meeting_set": N_("a meeting was set"), "meeting_held": N_("the meeting was held"),

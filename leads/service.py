@@ -197,7 +197,8 @@ def stop_cadences(session: Session, lead: Lead, *, reason: str, now: datetime, k
                                                CallTask.id != (keep_task_id or 0))
                         .values(status="cancelled", version=CallTask.version + 1)
                         .execution_options(synchronize_session="fetch"))
-        _event(session, lead, "cadence_stopped", now, cadence=run.cadence_code, reason=reason)
+        _event(session, lead, "cadence_stopped", now, cadence=run.cadence_code, name=run.cadence_name,
+               reason=reason)
     return len(runs)
 
 

@@ -21,7 +21,7 @@ from app.domain.roles import Role
 from app.i18n import dealership_timezone, translate
 from app.models.user import User
 from app.services.users import active_staff
-from catalogs.models import LeadStage, MessageTemplate
+from catalogs.models import Cadence, LeadStage, MessageTemplate
 from clients.models import Client
 from leads import service
 from leads.labels import (
@@ -156,6 +156,9 @@ class LeadsView(StaffBaseView):
             # names, never codes: a step keeps the template's id, an event its code (older ones) and name
             template_names={t.id: t.name for t in templates},
             template_names_by_code={t.code: t.name for t in templates if t.code},
+            # stops recorded before they kept the run's name: the cadence's name by its code, never the code
+            cadence_names_by_code=dict(session.execute(select(Cadence.code, Cadence.name).where(
+                Cadence.code.is_not(None))).all()),
             manual_cadences=service.manual_cadences(session),
             can_write=current_user.has_any_role(WRITE_ROLES),
         ), status

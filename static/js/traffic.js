@@ -5,13 +5,23 @@
   var box = document.getElementById("client-suggestions");
   var timer = null;
   var cars = document.getElementById("f-car_id");
-  // The chosen client's cars; the only one is preselected.
+  var carsMemo = document.getElementById("f-client_cars");
+  // The chosen client's cars; the only one is preselected. The list goes with the form (a hidden field), so a
+  // save the server refuses comes back with the same cars to choose from, not a bare car id.
   function fillCars(items) {
     if (!cars) { return; }
     while (cars.options.length > 1) { cars.remove(1); }
     items.forEach(function (car) { cars.add(new Option(car.label, car.id)); });
     if (items.length === 1) { cars.value = String(items[0].id); }
     cars.disabled = items.length === 0;
+    if (carsMemo) { carsMemo.value = items.length ? JSON.stringify(items) : ""; }
+  }
+  if (cars && carsMemo && carsMemo.value && hidden && hidden.value) {
+    var chosen = cars.value;
+    try {
+      fillCars(JSON.parse(carsMemo.value));
+      cars.value = chosen;
+    } catch (e) { /* a damaged list: the server's option stays */ }
   }
   // The suggestions answer the keyboard: ↑/↓ move, Enter picks, Esc closes; an empty answer says so.
   var active = -1;
