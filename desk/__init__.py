@@ -3,7 +3,8 @@
 
 def register(app) -> None:
     """The desk's timers (the daily confirmation list, always kept for today and the next working day; call
-    retries, callbacks and the auto-cancellation), bookings on the client timeline and as a document kind,
+    retries, callbacks and the auto-cancellation; the day's end that turns the awaited into no-shows), a repair
+    visit marking its booking arrived, bookings on the client timeline and as a document kind,
     the bookings API, the desk and the schedule, and bookings among the documents."""
     from flask_babel import lazy_gettext as _l
 
@@ -16,17 +17,24 @@ def register(app) -> None:
     from desk.api import blp
     from desk.hooks import CLIENT_FILTERS, CLIENT_OWNERS, TIMELINE_SOURCES
     from desk.models import Booking
-    from desk.service import TIMER_HANDLERS, ensure_daily_timers
+    from desk.service import (
+        TIMER_HANDLERS,
+        arrival_by_repair_visit,
+        ensure_daily_timers,
+        ensure_day_end_timers,
+    )
     from desk.views import DeskView
-    from documents.kinds import add_document_kinds
+    from documents.kinds import add_document_kinds, add_document_listener
 
     timers = app.extensions["timers"]
     timers.add_handlers(TIMER_HANDLERS)
     timers.add_periodic(ensure_daily_timers)
+    timers.add_periodic(ensure_day_end_timers)
     add_timeline_sources(app, TIMELINE_SOURCES)
     add_client_filters(app, CLIENT_FILTERS)
     add_client_owners(app, *CLIENT_OWNERS)
     add_document_kinds(app, {"pre_booking": Booking})
+    add_document_listener(app, "repair_visit", arrival_by_repair_visit)
     add_api_blueprint(app, blp)
     add_admin_views(app, [
         MenuEntry(300, lambda: DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk")),

@@ -37,9 +37,14 @@ class Booking(DocumentMixin, db.Model):
     cancel_reason_id: Mapped[int | None] = mapped_column(ForeignKey("cancellation_reason.id", ondelete="RESTRICT"),
                                                          index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The client came: by the repair visit opened for them on the visit day, or marked by reception
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    repair_visit_id: Mapped[int | None] = mapped_column(ForeignKey("repair_visit.id", ondelete="SET NULL"),
+                                                        index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     advisor: Mapped[User | None] = relationship(foreign_keys=[advisor_id])
+    repair_visit = relationship("RepairVisit")
     cancel_reason = relationship("CancellationReason")
     works: Mapped[list[BookingWork]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", order_by="BookingWork.id")

@@ -179,3 +179,25 @@ def spoken(text: str) -> str:
     text = re.sub(r"[ \t]+(?=[.!?,;:])", "", text)
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     return text[:1].upper() + text[1:]
+
+
+# ----- arrivals and no-shows (the facts the show rate is made of)
+
+EXPECTED = ("planned", "confirmed")  # still awaited: the day's end turns these into «не приехал»
+
+
+def can_arrive(status: str) -> bool:
+    """A client may come while awaited, and still on the day after the day's end called them absent (late)."""
+    return status in (*EXPECTED, "no_show")
+
+
+def visit_fits(*, booking_car_id: int | None, visit_car_id: int | None) -> bool:
+    """A repair visit shows the booking's arrival when it is for the same car, or either has none noted."""
+    return booking_car_id is None or visit_car_id is None or booking_car_id == visit_car_id
+
+
+def nearest_booking(candidates: list[tuple[int, datetime]], arrived_at: datetime) -> int | None:
+    """Of the client's bookings of the day (id, start), the one whose start is nearest to the arrival."""
+    if not candidates:
+        return None
+    return min(candidates, key=lambda item: (abs(item[1] - arrived_at), item[0]))[0]

@@ -26,17 +26,21 @@ from catalogs.models import CancellationReason, Work
 from clients.models import Car, Client
 from desk.models import Booking, BookingWork, ConfirmationAttempt
 from desk.rules import (
+    EXPECTED,
     CallInput,
     RetryPolicy,
     WorkLine,
     after_failed_attempt,
     booking_end,
     call_problems,
+    can_arrive,
     end_after_wishes,
     free_slots,
+    nearest_booking,
     spoken,
     too_early,
     total_problem,
+    visit_fits,
     work_line_problems,
 )
 
@@ -489,8 +493,76 @@ def _auto_cancelled(session: Session, action: ScheduledAction, clock: Clock) -> 
                 "attempts": booking.failed_attempts}))
 
 
+# ----- arrivals and no-shows
+
+
+def mark_arrived(session: Session, booking_id: int, *, expected_version: int | None, clock: Clock):
+    """«Клиент приехал»: reception marks the client of the booking arrived, now."""
+    booking = get_booking(session, booking_id)
+    _check_version(booking, expected_version)
+    if not can_arrive(booking.status):
+        raise Conflict(N_("The client is already marked arrived."))
+    _arrive(session, booking, at=clock.now())
+    _commit(session)
+    return booking
+
+
+def _arrive(session: Session, booking, *, at: datetime, visit=None) -> None:
+    booking.status = "arrived"
+    booking.arrived_at = at
+    if visit is not None:
+        booking.repair_visit_id = visit.id
+    booking.next_contact_at = None
+    cancel_pending(session, kinds=(*CALL_TIMERS, "confirmation_auto_cancel"), target_id=booking.id)
+
+
+def arrival_by_repair_visit(session: Session, visit, *, user_id: int | None, clock: Clock) -> Message | None:
+    """A repair visit («Машинозаезд») for a client with a booking that day (same car, or none noted) marks the
+    booking nearest to the arrival as arrived and links them; in the visit's own transaction (no commit)."""
+    if visit.client_id is None or visit.arrived_at is None:
+        return None
+    calendar = working_calendar(session, around=visit.arrived_at.date())
+    start, end = calendar.day_bounds(calendar.local(visit.arrived_at).date())
+    rows = session.execute(select(Booking.id, Booking.start_at, Booking.car_id, Booking.status).where(
+        Booking.client_id == visit.client_id, Booking.start_at >= start, Booking.start_at < end))
+    chosen = nearest_booking([(id_, at) for id_, at, car_id, status in rows
+                              if can_arrive(status) and visit_fits(booking_car_id=car_id, visit_car_id=visit.car_id)],
+                             visit.arrived_at)
+    if chosen is None:
+        return None
+    booking = session.get(Booking, chosen)
+    _arrive(session, booking, at=visit.arrived_at, visit=visit)
+    return Message(N_("Booking %(number)s: the client arrived."), {"number": booking.number})
+
+
+def ensure_day_end_timers(session: Session, *, clock: Clock) -> int:
+    """The «day is over» timer of today's working day, at the working calendar's day end (idempotent)."""
+    now = clock.now()
+    calendar = working_calendar(session, around=now.date())
+    today = calendar.local(now).date()
+    key = f"bookings_day_end:{today.isoformat()}"
+    if not calendar.is_working_day(today) or session.scalar(
+            select(ScheduledAction.id).where(ScheduledAction.idempotency_key == key)) is not None:
+        return 0
+    schedule(session, kind="bookings_day_end", due_at=calendar.at(today, calendar.day_end), key=key, clock=clock,
+             payload={"day": today.isoformat()})
+    return 1
+
+
+def _day_ended(session: Session, action: ScheduledAction, clock: Clock) -> None:
+    """At the day's end: the day's bookings still awaited (planned or confirmed) become «не приехал»."""
+    day = date.fromisoformat(action.payload["day"])
+    start, end = working_calendar(session, around=day).day_bounds(day)
+    for booking in session.scalars(select(Booking).where(
+            Booking.start_at >= start, Booking.start_at < end, Booking.status.in_(EXPECTED))):
+        booking.status = "no_show"
+        booking.next_contact_at = None
+        cancel_pending(session, kinds=(*CALL_TIMERS, "confirmation_auto_cancel"), target_id=booking.id)
+
+
 TIMER_HANDLERS = {
     "confirmation_list": _prepare_list,
+    "bookings_day_end": _day_ended,
     "confirmation_retry": _retry_due,
     "confirmation_callback": _callback_due,
     "confirmation_auto_cancel": _auto_cancelled,

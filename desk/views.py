@@ -23,12 +23,14 @@ from app.services.regulations import load_regulations
 from app.services.users import active_staff
 from catalogs.models import CancellationReason, Work
 from desk import service
-from desk.labels import OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
+from desk.labels import BOOKING_STATUS_LABELS, OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
 from desk.models import Booking
 from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput
 
-DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR})
+# Reception looks at the day's schedule to mark arrivals; the calls are the service's
+DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR, Role.RECEPTION})
 CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})
+ARRIVAL_ROLES = frozenset({*CALL_ROLES, Role.RECEPTION})
 MAX_ADDED_WORKS = 5
 LIST_REFRESH_MS = 5000  # the confirmation list refreshes itself as often as the bell polls
 
@@ -117,6 +119,9 @@ class DeskView(StaffBaseView):
             columns.append((None, unassigned))
         return self.render("desk/schedule.html", day=day, columns=columns, previous=day - timedelta(days=1),
                            following=day + timedelta(days=1), state_labels=STATE_LABELS,
+                           status_labels=BOOKING_STATUS_LABELS,
+                           can_mark_arrived=current_user.has_any_role(ARRIVAL_ROLES) and
+                           day == calendar.local(get_clock().now()).date(),
                            row_classes=STATE_ROW_CLASSES, can_create=current_user.has_any_role(
                                frozenset({*CALL_ROLES, Role.RECEPTION, Role.CALL_CENTER})))
 
@@ -215,6 +220,24 @@ class DeskView(StaffBaseView):
         calendar = self._calendar()
         return jsonify({"slots": [{"value": calendar.local(at).strftime("%Y-%m-%dT%H:%M"),
                                    "label": calendar.local(at).strftime("%H:%M")} for at in starts]})
+
+    @expose("/booking/<int:booking_id>/arrived", methods=("POST",))
+    def arrived(self, booking_id: int):
+        """«Клиент приехал» on the schedule: back to the same day with the booking marked."""
+        if not current_user.has_any_role(ARRIVAL_ROLES):
+            abort(403)
+        try:
+            booking = service.mark_arrived(self.db_session, booking_id,
+                                           expected_version=request.form.get("version", type=int), clock=get_clock())
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            self.db_session.rollback()
+            flash(translate(exc.message, **exc.params), "danger")
+            return redirect(url_for(".schedule", day=request.form.get("day", "")))
+        flash(gettext("%(client)s arrived (%(number)s).", client=booking.client.name, number=booking.number),
+              "success")
+        return redirect(url_for(".schedule", day=self._calendar().local(booking.start_at).date().isoformat()))
 
     @expose("/booking/<int:booking_id>/cancel", methods=("POST",))
     def cancel(self, booking_id: int):

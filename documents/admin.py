@@ -28,6 +28,7 @@ from app.services.users import active_staff
 from clients.models import Car, Client
 from clients.search import KeyMatcher, car_needle, quick_matches
 from documents import service as documents
+from documents.kinds import document_listeners
 from documents.labels import (
     RESERVATION_STATUS_LABELS,
     WORK_ORDER_STATE_LABELS,
@@ -214,6 +215,7 @@ class DocumentView(StaffModelView):
         self.prepare_document(form, model, is_created)
         if is_created:
             self._attach_to_origins(model)
+            self._tell_listeners(model)
 
     def prepare_document(self, form, model, is_created) -> None:
         """What the kind's service fills in before the commit."""
@@ -233,10 +235,22 @@ class DocumentView(StaffModelView):
             attached.append(origin.number_of(record))
         g.origin_numbers = attached
 
+    def _tell_listeners(self, model) -> None:
+        """The wings that follow this kind of document (the desk: a repair visit marks the booking arrived)."""
+        told = []
+        for listener in document_listeners(self.document_kind):
+            self.db_session.flush()
+            message = listener(self.db_session, model, user_id=current_user.id, clock=get_clock())
+            if message is not None:
+                told.append(message)
+        g.listener_messages = told
+
     def after_model_change(self, form, model, is_created):
         for number in g.pop("origin_numbers", []):
             flash(gettext("%(number)s is attached to %(document)s.", number=number, document=model.number),
                   "success")
+        for message in g.pop("listener_messages", []):
+            flash(translate(message.text, **message.params), "success")
 
 
 def _choice_field(labels, label):

@@ -20,3 +20,16 @@ def document_models() -> dict[str, type]:
     """Kind → model of the installed wings, in the order the traffic card offers them (the catalogs' order)."""
     installed = current_app.extensions.get("document_kinds", {})
     return {kind: installed[kind] for kind in DOCUMENT_KINDS if kind in installed}
+
+
+def add_document_listener(app: Flask, kind: str, listener) -> None:
+    """`listener(session, document, *, user_id, clock)` runs in the transaction that creates a `kind` document
+    (flushed, never committed); it may return a Message the form shows after saving (the desk marks the day's
+    booking of a repair visit's client as arrived)."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"not a document kind of the catalogs: {kind}")
+    app.extensions.setdefault("document_listeners", {}).setdefault(kind, []).append(listener)
+
+
+def document_listeners(kind: str) -> list:
+    return list(current_app.extensions.get("document_listeners", {}).get(kind, ()))

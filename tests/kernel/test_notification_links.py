@@ -139,14 +139,14 @@ def test_each_kind_links_to_its_page_from_the_page_the_bell_and_the_login_panel(
 
 
 def test_a_user_who_cannot_open_the_target_gets_the_text_without_a_link(session, clock, dispatcher, people, login):
-    # a booking whose «advisor» is a reception employee: reception cannot open the desk's booking card
+    # a booking whose «advisor» is a call-centre employee: the call centre cannot open the desk's booking card
     clock.set(MONDAY_NOON)
-    early = booking_for(session, clock, msk(2026, 11, 24, 9, 0), advisor_id=people["reception"].id)
+    early = booking_for(session, clock, msk(2026, 11, 24, 9, 0), advisor_id=people["cc"].id)
     clock.set(msk(2026, 11, 23, 20, 0))
     desk.record_call(session, early.id, CallInput("not_reached", reason="busy"), expected_version=early.version,
                      operator_id=people["operator"].id, clock=clock)
-    [note] = notes_of(session, people["reception"], "booking_unreached")
-    reception = login(people["reception"])
+    [note] = notes_of(session, people["cc"], "booking_unreached")
+    reception = login(people["cc"])
     assert reception.get(f"/admin/desk/booking/{early.id}").status_code == 403
     listing = html.unescape(reception.get("/admin/notifications/").get_data(as_text=True))
     assert "Зубков Алексей" in listing and early.number in listing  # the text is there…

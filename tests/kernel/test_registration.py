@@ -13,7 +13,8 @@ from clients.current_call import current_call_phone
 from clients.timeline import add_timeline_sources
 
 WING_KINDS = {
-    "desk": {"confirmation_list", "confirmation_retry", "confirmation_callback", "confirmation_auto_cancel"},
+    "desk": {"confirmation_list", "confirmation_retry", "confirmation_callback", "confirmation_auto_cancel",
+             "bookings_day_end"},
     "traffic": {"traffic_escalation"},
     "leads": {"cadence_step", "lead_no_show_check"},
 }
@@ -22,7 +23,7 @@ WING_KINDS = {
 def test_each_wing_plugs_in_its_timer_kinds_the_daily_list_and_the_outbox(app):
     registry = app.extensions["timers"]
     assert set(registry.handlers) == set().union(*WING_KINDS.values())
-    assert [ensure.__module__ for ensure in registry.periodic] == ["desk.service"]
+    assert [ensure.__module__ for ensure in registry.periodic] == ["desk.service", "desk.service"]
     assert set(registry.resenders) == {"messages"}
 
 
