@@ -16,6 +16,7 @@ from catalogs.models import CancellationReason
 from desk import service as desk
 from desk.models import Booking
 from desk.rules import CallInput, WorkLine
+from tests.desk.calls import call
 from tests.factories import MONDAY_NOON, booking_for, msk
 
 TUESDAY_10 = msk(2026, 11, 24, 10, 0)
@@ -27,20 +28,9 @@ def advisor(make_user):
 
 
 @pytest.fixture
-def operator(make_user):
-    return make_user("service_admin", username="operator")
-
-
-@pytest.fixture
 def booking(session, clock, advisor):
     clock.set(MONDAY_NOON)
     return booking_for(session, clock, TUESDAY_10, advisor_id=advisor.id)
-
-
-def call(session, clock, booking, operator, **kwargs):
-    session.refresh(booking)
-    return desk.record_call(session, booking.id, CallInput(**kwargs), expected_version=booking.version,
-                            operator_id=operator.id, clock=clock)
 
 
 def timers(session, kind=None):

@@ -16,8 +16,7 @@ from app.notifications.models import Notification
 from app.services.users import set_active
 from app.timers.models import ScheduledAction
 from app.timers.service import run_due
-from desk import service as desk
-from desk.rules import CallInput
+from tests.desk.calls import call
 from tests.factories import MONDAY_NOON, booking_for, msk
 
 TUESDAY_10 = msk(2026, 11, 24, 10, 0)
@@ -37,12 +36,6 @@ def recipients(session, kind) -> list[str]:
     """Who got a notification of `kind`, by login, one entry per notification."""
     return list(session.scalars(select(User.username).join(Notification, Notification.user_id == User.id)
                                 .where(Notification.kind == kind).order_by(User.username)))
-
-
-def call(session, clock, booking, operator, **kwargs):
-    session.refresh(booking)
-    return desk.record_call(session, booking.id, CallInput(**kwargs), expected_version=booking.version,
-                            operator_id=operator.id, clock=clock)
 
 
 def fire_again(session, clock, dispatcher, kind) -> None:

@@ -15,8 +15,9 @@ import pytest
 from app.domain.errors import NotYet, ValidationFailed
 from clients.timeline import client_timeline
 from desk import service as desk
-from desk.rules import CallInput, WorkLine
+from desk.rules import WorkLine
 from tests import factories as f
+from tests.desk.calls import call
 from tests.factories import MONDAY_NOON, booking_for, msk
 
 TUESDAY_13 = msk(2026, 11, 24, 13, 0)
@@ -28,20 +29,9 @@ def advisor(make_user):
 
 
 @pytest.fixture
-def operator(make_user):
-    return make_user("service_admin", username="operator")
-
-
-@pytest.fixture
 def booking(session, clock, advisor):
     clock.set(MONDAY_NOON)
     return booking_for(session, clock, TUESDAY_13, advisor_id=advisor.id)
-
-
-def call(session, clock, booking, operator, **kwargs):
-    session.refresh(booking)
-    return desk.record_call(session, booking.id, CallInput(**kwargs), expected_version=booking.version,
-                            operator_id=operator.id, clock=clock)
 
 
 def text(response) -> str:

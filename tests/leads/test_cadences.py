@@ -19,6 +19,7 @@ from leads import service
 from leads.models import CadenceRun, CallTask, Lead, LeadEvent
 from tests import factories as f
 from tests.factories import msk
+from tests.leads.clock import tick
 from tests.webhooks import WEBHOOK_SECRET, post_signed
 
 
@@ -34,11 +35,6 @@ def lead(session, clock, people):
     return service.create_lead(session, service.LeadDraft(client_id=client.id, interest="Kia Sportage",
                                                           responsible_id=people["cc"].id),
                                actor_id=people["cc"].id, clock=clock)
-
-
-def tick(session, clock, dispatcher, to):
-    clock.set(to)
-    return run_due(session, clock=clock, dispatcher=dispatcher)
 
 
 def templates_sent(session, lead):

@@ -16,12 +16,12 @@ from app.domain.errors import Conflict, NotYet, ValidationFailed
 from app.messaging.models import OutboxMessage
 from app.models.calendar import CalendarException
 from app.services.regulations import load_regulations, save_regulations, settings_version
-from app.timers.service import run_due
 from catalogs.models import AppealCategory, Cadence, CadenceStep, ContactGoal, MessageTemplate
 from leads import service
 from leads.models import CadenceRun, CallTask, LeadEvent
 from tests import factories as f
 from tests.factories import msk
+from tests.leads.clock import tick
 
 
 @pytest.fixture
@@ -40,11 +40,6 @@ def lead(session, clock, people, client):
     return service.create_lead(session, service.LeadDraft(client_id=client.id, interest="Kia Sportage",
                                                           responsible_id=people["cc"].id),
                                actor_id=people["cc"].id, clock=clock)
-
-
-def tick(session, clock, dispatcher, to):
-    clock.set(to)
-    return run_due(session, clock=clock, dispatcher=dispatcher)
 
 
 def sent(session, lead):
