@@ -3,6 +3,7 @@ the schedule. Thin: they parse the request, call desk/service.py and place error
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -81,12 +82,19 @@ class DeskView(StaffBaseView):
         return {"day": day, "bookings": service.desk_list(self.db_session, day, calendar=calendar),
                 "state_labels": STATE_LABELS, "row_classes": STATE_ROW_CLASSES, "now": get_clock().now()}
 
+    @staticmethod
+    def _rendered_rows(rows: dict) -> tuple[str, str]:
+        """The rows as rendered and their fingerprint: the live refresh replaces them only when it changes."""
+        html = render_template("desk/_rows.html", **rows)
+        return html, hashlib.sha256(html.encode()).hexdigest()[:16]
+
     @expose("/")
     def index(self):
         calendar = self._calendar()
         day = self._day(calendar)
+        rows = self._list_rows(calendar, day)
         return self.render("desk/list.html", previous=day - timedelta(days=1), following=day + timedelta(days=1),
-                           refresh_ms=LIST_REFRESH_MS, **self._list_rows(calendar, day))
+                           refresh_ms=LIST_REFRESH_MS, rows_version=self._rendered_rows(rows)[1], **rows)
 
     @expose("/rows")
     def rows(self):
@@ -95,7 +103,8 @@ class DeskView(StaffBaseView):
             day = date.fromisoformat(request.args.get("day", ""))
         except ValueError:
             return jsonify({"message": gettext("Unknown date; showing the default day.")}), 400
-        return jsonify({"html": render_template("desk/_rows.html", **self._list_rows(self._calendar(), day))})
+        html, version = self._rendered_rows(self._list_rows(self._calendar(), day))
+        return jsonify({"html": html, "version": version})
 
     # ----- the schedule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 
 def exact(text: str) -> re.Pattern[str]:
@@ -54,3 +54,24 @@ def submit_admin_form(page: Page) -> None:
 def field_error(page: Page, field_id: str) -> Locator:
     """The error text rendered next to a form field (Bootstrap's .invalid-feedback after the input)."""
     return page.locator(f"#{field_id} ~ .invalid-feedback")
+
+
+def desk_row(page: Page, name: str) -> Locator:
+    """The confirmation list's row of the client named exactly `name`."""
+    return page.locator("table.desk-list tbody tr.desk-row", has=page.get_by_text(name, exact=True))
+
+
+def open_from_list(page: Page, name: str) -> None:
+    """Open a booking from the confirmation list as the operator does: a double-click on its row.
+
+    The double-click lands on the visit-time cell: the row's centre may be the phone, a `tel:` link.
+    """
+    with page.expect_navigation():
+        desk_row(page, name).locator("td").nth(1).dblclick()
+    expect(page.locator("#booking-title")).to_contain_text(name)
+
+
+def finish_call(page: Page) -> None:
+    """«Опрос завершён»: submit the confirmation call form and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click("#finish-call")

@@ -20,7 +20,16 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.helpers import exact, field_error, flashes, list_row, submit_admin_form
+from tests.browser.helpers import (
+    desk_row,
+    exact,
+    field_error,
+    finish_call,
+    flashes,
+    list_row,
+    open_from_list,
+    submit_admin_form,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -92,21 +101,6 @@ def desk_day(demo):
     return {"day": day, "calendar": calendar, "bookings": made}
 
 
-def _desk_row(page, name):
-    return page.locator("table.desk-list tr.desk-row", has=page.get_by_text(name, exact=True))
-
-
-def _open_from_list(page, name):
-    with page.expect_navigation():
-        _desk_row(page, name).dblclick()
-    expect(page.locator("#booking-title")).to_contain_text(name)
-
-
-def _finish(page):
-    with page.expect_navigation():
-        page.click("#finish-call")
-
-
 def _local(calendar, moment):
     return calendar.local(moment).strftime("%d.%m.%Y %H:%M")
 
@@ -132,14 +126,14 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
         page.locator("ul.desk-tabs a", has_text="Подтверждение визита, список").click()
     expect(page.locator("h4")).to_contain_text(day.strftime("%d.%m.%Y"))
     for name, phone, *_rest in DESK_PEOPLE.values():
-        row = _desk_row(page, name)
+        row = desk_row(page, name)
         expect(row).to_have_attribute("data-state", "to_call")
         expect(row.locator("a.desk-phone")).to_have_text(phone)
         expect(row.locator("a.desk-phone")).to_have_attribute("href", "tel:+" + re.sub(r"\D", "", phone))
 
     # «приедет», with a new wish: said to the client live — the start stays, the end and the total grow
     _, _, start = made["confirm"]
-    _open_from_list(page, names["confirm"])
+    open_from_list(page, names["confirm"])
     expect(page.locator("#booking-phone")).to_have_text(DESK_PEOPLE["confirm"][1])
     page.check("#outcome-confirmed")
     page.select_option("select[name='added_works.0.work_id']", label="Диагностика ходовой части")
@@ -149,27 +143,27 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
         f"Скажите клиенту: работы закончатся {_local(calendar, end)}, стоимость — 8\u00a0000,00 ₽.")
     page.fill("#f-note", "приедет")
     screenshot(page, "day-service_admin-wish.png")
-    _finish(page)
+    finish_call(page)
     expect(page.locator("div.alert-success")).to_contain_text(
         f"Визит подтверждён: {_local(calendar, start)}–{calendar.local(end):%H:%M}, итого 8\u00a0000,00 ₽.")
-    expect(_desk_row(page, names["confirm"])).to_have_class(re.compile(r"\btable-success\b"))
-    expect(_desk_row(page, names["confirm"])).to_contain_text("8\u00a0000,00")
+    expect(desk_row(page, names["confirm"])).to_have_class(re.compile(r"\btable-success\b"))
+    expect(desk_row(page, names["confirm"])).to_contain_text("8\u00a0000,00")
 
     # «абонент занят»: the next attempt is set by the regulation; calling again before it is refused
     booking_id, _, _ = made["retry"]
-    _open_from_list(page, names["retry"])
+    open_from_list(page, names["retry"])
     page.check("#outcome-not_reached")
     page.select_option("#f-reason", label="Занято")
-    _finish(page)
+    finish_call(page)
     expect(page.locator("div.alert-success")).to_contain_text("Звонок записан: Повторный звонок")
-    expect(_desk_row(page, names["retry"])).to_have_class(re.compile(r"\btable-warning\b"))
+    expect(desk_row(page, names["retry"])).to_have_class(re.compile(r"\btable-warning\b"))
     db_session.expire_all()
     next_at = _local(calendar, db_session.get(Booking, booking_id).next_contact_at)
-    expect(_desk_row(page, names["retry"]).locator("td").first).to_contain_text(next_at)
-    _open_from_list(page, names["retry"])
+    expect(desk_row(page, names["retry"]).locator("td").first).to_contain_text(next_at)
+    open_from_list(page, names["retry"])
     page.check("#outcome-not_reached")
     page.select_option("#f-reason", label="Недоступен")
-    _finish(page)
+    finish_call(page)
     expect(page.locator("#call-form fieldset .invalid-feedback")).to_have_text(
         f"Рано: следующая попытка — в {next_at}.")
     expect(page.locator("#outcome-not_reached")).to_be_checked()
@@ -178,16 +172,16 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
 
     # «неудобно говорить»: the time the client named, on the visit day before the visit
     page.goto(f"/admin/desk/?day={day.isoformat()}")
-    _open_from_list(page, names["callback"])
+    open_from_list(page, names["callback"])
     page.check("#outcome-callback")
     page.fill("#f-callback_at", f"{day.isoformat()}T09:30")
-    _finish(page)
-    expect(_desk_row(page, names["callback"])).to_have_class(re.compile(r"\btable-info\b"))
-    expect(_desk_row(page, names["callback"]).locator("td").first).to_contain_text(f"{day:%d.%m.%Y} 09:30")
+    finish_call(page)
+    expect(desk_row(page, names["callback"])).to_have_class(re.compile(r"\btable-info\b"))
+    expect(desk_row(page, names["callback"]).locator("td").first).to_contain_text(f"{day:%d.%m.%Y} 09:30")
 
     # «не приедет, другое время»: one of the advisor's free times of the day
     booking_id, _, start = made["move"]
-    _open_from_list(page, names["move"])
+    open_from_list(page, names["move"])
     page.check("#outcome-reschedule")
     slots = page.locator("[data-outcome=reschedule] .slot-list .slot")
     expect(slots.first).to_be_visible()
@@ -197,10 +191,10 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
     chosen = next(label for label in reversed(labels) if label != f"{calendar.local(start):%H:%M}")
     page.locator("[data-outcome=reschedule] .slot", has_text=exact(chosen)).click()
     expect(page.locator("#f-new_start_at")).to_have_value(f"{day.isoformat()}T{chosen}")
-    _finish(page)
+    finish_call(page)
     expect(page.locator("div.alert-success")).to_contain_text(f"Визит перенесён на {day:%d.%m.%Y} {chosen}.")
-    expect(_desk_row(page, names["move"])).to_have_class(re.compile(r"\btable-success\b"))
-    expect(_desk_row(page, names["move"]).locator("td").nth(1)).to_have_text(f"{day:%d.%m.%Y} {chosen}")
+    expect(desk_row(page, names["move"])).to_have_class(re.compile(r"\btable-success\b"))
+    expect(desk_row(page, names["move"]).locator("td").nth(1)).to_have_text(f"{day:%d.%m.%Y} {chosen}")
 
     # refuses the visit and any other time: «Отменить заявку» → «…завершить бизнес-процесс?» → the reason
     booking_id, _, _ = made["cancel"]
@@ -220,8 +214,8 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
     colours = {"confirm": "table-success", "move": "table-success", "retry": "table-warning",
                "callback": "table-info", "cancel": "table-danger"}
     for key, colour in colours.items():
-        expect(_desk_row(page, names[key])).to_have_class(re.compile(rf"\b{colour}\b"))
-    expect(_desk_row(page, names["cancel"])).to_contain_text("Клиент передумал")
+        expect(desk_row(page, names[key])).to_have_class(re.compile(rf"\b{colour}\b"))
+    expect(desk_row(page, names["cancel"])).to_contain_text("Клиент передумал")
     expect(page.locator("table.desk-list")).not_to_contain_text("+00:00")
     screenshot(page, "day-service_admin-list.png")
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import finish_call, open_from_list
+
 pytestmark = pytest.mark.browser
 
 
@@ -45,18 +47,6 @@ def bookings(db_session):
     return {"day": day, "bookings": [(b.id, b.client.name) for b in made], "calendar": calendar}
 
 
-def open_from_list(page, name: str) -> None:
-    row = page.locator("table.desk-list tbody tr", has=page.get_by_text(name, exact=True))
-    with page.expect_navigation():
-        row.dblclick()
-    expect(page.locator("#booking-title")).to_contain_text(name)
-
-
-def finish(page) -> None:
-    with page.expect_navigation():
-        page.click("#finish-call")
-
-
 def test_confirmation_desk_scenario(page, login, bookings, screenshot):
     login("service")
     day = bookings["day"]
@@ -73,7 +63,7 @@ def test_confirmation_desk_scenario(page, login, bookings, screenshot):
     open_from_list(page, a)
     page.check("#outcome-not_reached")
     page.select_option("#f-reason", "busy")
-    finish(page)
+    finish_call(page)
     expect(page).to_have_url(re.compile(r"/admin/desk/\?day="))
     expect(page.locator("tr.desk-row", has=page.get_by_text(a, exact=True))).to_have_class(re.compile("table-warning"))
 
@@ -89,7 +79,7 @@ def test_confirmation_desk_scenario(page, login, bookings, screenshot):
         f"Скажите клиенту: работы закончатся {end:%d.%m.%Y %H:%M}, стоимость — 7\u00a0400,00 ₽.")
     screenshot(page, "desk-call-wishes.png")
     page.fill("#f-note", "приедет")
-    finish(page)
+    finish_call(page)
     expect(page.locator("div.alert-success")).to_contain_text(
         f"Визит подтверждён: {day:%d.%m.%Y} 12:00–14:00, итого 7\u00a0400,00 ₽.")
     green = page.locator("tr.desk-row", has=page.get_by_text(b, exact=True))
@@ -102,21 +92,21 @@ def test_confirmation_desk_scenario(page, login, bookings, screenshot):
     page.check("#outcome-callback")
     night = f"{day.isoformat()}T23:30"
     page.fill("#f-callback_at", night)
-    finish(page)
+    finish_call(page)
     field = page.locator("#f-callback_at")
     expect(field).to_have_class(re.compile("is-invalid"))
     expect(field).to_have_value(night)
     expect(page.locator("#f-callback_at ~ .invalid-feedback")).to_contain_text("рабочее время")
     screenshot(page, "desk-call-error.png")
     page.fill("#f-callback_at", f"{day.isoformat()}T09:30")
-    finish(page)
+    finish_call(page)
     expect(page.locator("tr.desk-row", has=page.get_by_text(c, exact=True))).to_have_class(re.compile("table-info"))
 
     # refuses: cancelled with a reason from the catalog → red
     open_from_list(page, d)
     page.check("#outcome-refused")
     page.select_option("#f-cancel_reason_id", label="Клиент передумал")
-    finish(page)
+    finish_call(page)
     expect(page.locator("tr.desk-row", has=page.get_by_text(d, exact=True))).to_have_class(re.compile("table-danger"))
     screenshot(page, "desk-list.png")
 
@@ -163,5 +153,5 @@ def test_reschedule_offers_the_advisors_free_times(page, login, bookings, screen
     page.locator("[data-outcome=reschedule] .slot", has_text="17:30").click()
     expect(page.locator("#f-new_start_at")).to_have_value(f"{day.isoformat()}T17:30")
     screenshot(page, "desk-reschedule-slots.png")
-    finish(page)
+    finish_call(page)
     expect(page.locator("div.alert-success")).to_contain_text(f"Визит перенесён на {day:%d.%m.%Y} 17:30.")

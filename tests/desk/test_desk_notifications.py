@@ -134,8 +134,12 @@ def test_the_list_rows_endpoint_shows_a_booking_made_after_the_page(session, clo
     assert 'id="desk-rows" data-refresh="/admin/desk/rows?day=2026-11-24" data-interval="5000"' in page
     empty = client.get("/admin/desk/rows?day=2026-11-24")
     assert empty.status_code == 200 and "Зубков" not in empty.get_json()["html"]
+    # the page carries its rows' fingerprint: an unchanged list is not swapped under the operator's pointer
+    assert f'data-version="{empty.get_json()["version"]}"' in page
     booking = booking_for(session, clock, TUESDAY_10)
-    rows = html.unescape(client.get("/admin/desk/rows?day=2026-11-24").get_json()["html"])
+    fresh = client.get("/admin/desk/rows?day=2026-11-24").get_json()
+    assert fresh["version"] != empty.get_json()["version"]
+    rows = html.unescape(fresh["html"])
     assert "Зубков Алексей" in rows and f'/admin/desk/booking/{booking.id}?return_day=2026-11-24' in rows
     assert 'data-state="to_call"' in rows and "<script" not in rows
     assert client.get("/admin/desk/rows?day=2026-11-25").get_json()["html"].count("desk-row") == 0
