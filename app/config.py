@@ -51,7 +51,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or default_redis_url()
     # The feature wings; create_app calls each one's `register(app)` (if it has one) in this order, which is
     # also the order of their sources on the client timeline for items of the same instant.
-    WINGS = ("catalogs", "clients", "appeals", "traffic", "desk", "documents", "leads")
+    WINGS = ("catalogs", "clients", "appeals", "traffic", "desk", "documents", "leads", "kpis")
     # Above the wings: the admin site's assembly, the worker's and the seed's commands (registered the same way).
     SITE = ("admin_views", "tasks", "seed")
     SECRET_KEY = os.environ.get("SECRET_KEY")

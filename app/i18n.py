@@ -82,6 +82,17 @@ def format_money(value) -> str:
     return f"{value or 0:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
+def format_decimal(value) -> str:
+    """`Decimal("1.50")` → `1,5`, `1500.00` → `1500`: hours and amounts to read or type, with the decimal comma."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    text = f"{number.normalize():f}" if number != number.to_integral_value() else f"{number.to_integral_value():f}"
+    return text.replace(".", ",")
+
+
 def tel_href(phone) -> str:
     """A phone as written («+7 908 494-44-34») as a dialable `tel:` link («tel:+79084944434»)."""
     import re
@@ -114,6 +125,7 @@ def register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["decimal"] = format_decimal
     app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.filters["flash_text"] = flash_text
     app.jinja_env.globals["label_of"] = label_of

@@ -58,7 +58,8 @@ class ServiceRequest(db.Model):
 class Appeal(db.Model):
     __tablename__ = "appeal"
     __audited__ = True
-    __table_args__ = (Index("ix_appeal_client_registered_at", "client_id", "registered_at"),)
+    __table_args__ = (Index("ix_appeal_client_registered_at", "client_id", "registered_at"),
+                      Index("ix_appeal_registered_at", "registered_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"))

@@ -12,7 +12,7 @@ from wtforms.fields import HiddenField
 from wtforms.validators import ValidationError
 
 from app.admin.fields import LocalDateTimeField
-from app.admin.filters import day_filters
+from app.admin.filters import LocalSinceFilter, LocalUntilFilter, day_filters, filtered_list_url
 from app.clock import get_clock
 from app.domain.roles import Role
 from desk import service as desk
@@ -98,3 +98,15 @@ class BookingView(DocumentView):
             raise ValidationError(gettext("Someone else has just changed this booking. Reload it and repeat your "
                                           "change."))
         desk.prepare_booking(model, is_created=is_created)
+
+
+def bookings_url(first, last, *, status: str | None = None, confirmation_state: str | None = None) -> str | None:
+    """The pre-bookings whose visit falls on the local days `first`…`last`, of a status or confirmation state."""
+    from flask_admin.contrib.sqla.filters import FilterEqual
+
+    wanted = [(Booking.start_at, LocalSinceFilter, first.isoformat()), (Booking.start_at, LocalUntilFilter, last.isoformat())]
+    if status is not None:
+        wanted.append((Booking.status, FilterEqual, status))
+    if confirmation_state is not None:
+        wanted.append((Booking.confirmation_state, FilterEqual, confirmation_state))
+    return filtered_list_url("booking", wanted)

@@ -15,7 +15,15 @@ from app.domain.roles import Role
 from app.extensions import db
 from desk import service as desk
 from desk.models import Booking, BookingWork
-from desk.rules import NOT_REACHED_REASONS, OUTCOMES, UNSPECIFIED_REASON, CallInput, WorkLine
+from desk.rules import (
+    ARRIVAL_ROLES,
+    CALL_ROLES,
+    NOT_REACHED_REASONS,
+    OUTCOMES,
+    UNSPECIFIED_REASON,
+    CallInput,
+    WorkLine,
+)
 
 blp = Blueprint("api_bookings", __name__, description="Service bookings and the visit-confirmation desk")
 blp.url_prefix_suffix = ""
@@ -23,7 +31,6 @@ blp.url_prefix_suffix = ""
 READ_ROLES = (Role.ADMIN, Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.RECEPTION, Role.CALL_CENTER,
               Role.SUPERVISOR)
 WRITE_ROLES = (Role.ADMIN, Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.RECEPTION, Role.CALL_CENTER)
-CALL_ROLES = (Role.ADMIN, Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR)
 
 
 MAX_WORKS = 100
@@ -97,6 +104,10 @@ class CallSchema(Schema):
 
 class CancelSchema(Schema):
     reason_id = Id(required=True)
+    version = Int32(min=1, load_default=None, allow_none=True)
+
+
+class ArrivalSchema(Schema):
     version = Int32(min=1, load_default=None, allow_none=True)
 
 
@@ -193,3 +204,12 @@ def cancel(data, booking_id: int):
     if booking is None:
         abort(404)
     return booking_json(booking)
+
+
+@blp.route("/bookings/<int:booking_id>/arrival", methods=["POST"], errors=(409,))
+@api_roles(*ARRIVAL_ROLES)
+@blp.arguments(ArrivalSchema)
+@blp.response(200, BookingOutSchema)
+def arrival(data, booking_id: int):
+    """The client arrived: the booking becomes `arrived` now (on its visit day, or late after a no-show)."""
+    return booking_json(desk.mark_arrived(db.session, booking_id, expected_version=data["version"], clock=get_clock()))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from app.domain.calendar import WorkingCalendar
 from app.domain.i18n import N_, Message
+from app.domain.roles import Role
 
 OUTCOMES = ("not_reached", "callback", "confirmed", "reschedule", "refused")
 NOT_REACHED_REASONS = ("out_of_network", "unavailable", "busy", "rejected")
@@ -183,12 +184,25 @@ def spoken(text: str) -> str:
 
 # ----- arrivals and no-shows (the facts the show rate is made of)
 
+CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})  # who makes the confirmation calls
+ARRIVAL_ROLES = frozenset({*CALL_ROLES, Role.RECEPTION})  # reception sees the client come in
 EXPECTED = ("planned", "confirmed")  # still awaited: the day's end turns these into «не приехал»
 
 
 def can_arrive(status: str) -> bool:
     """A client may come while awaited, and still on the day after the day's end called them absent (late)."""
     return status in (*EXPECTED, "no_show")
+
+
+def arrival_refusal(status: str, *, visit_day: date, today: date) -> str | None:
+    """Why «Клиент приехал» cannot be marked now (None: it can): not cancelled, not twice, not before the day."""
+    if status == "cancelled":
+        return N_("The booking is cancelled: register a new one for the client.")
+    if not can_arrive(status):
+        return N_("The client is already marked arrived.")
+    if visit_day > today:
+        return N_("The visit is on %(day)s: the client can be marked arrived on that day.")
+    return None
 
 
 def visit_fits(*, booking_car_id: int | None, visit_car_id: int | None) -> bool:

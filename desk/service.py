@@ -31,6 +31,7 @@ from desk.rules import (
     RetryPolicy,
     WorkLine,
     after_failed_attempt,
+    arrival_refusal,
     booking_end,
     call_problems,
     can_arrive,
@@ -500,8 +501,11 @@ def mark_arrived(session: Session, booking_id: int, *, expected_version: int | N
     """«Клиент приехал»: reception marks the client of the booking arrived, now."""
     booking = get_booking(session, booking_id)
     _check_version(booking, expected_version)
-    if not can_arrive(booking.status):
-        raise Conflict(N_("The client is already marked arrived."))
+    calendar = working_calendar(session, around=booking.start_at.date())
+    day = calendar.local(booking.start_at).date()
+    refusal = arrival_refusal(booking.status, visit_day=day, today=calendar.local(clock.now()).date())
+    if refusal is not None:
+        raise Conflict(refusal, day=day.strftime("%d.%m.%Y"))
     _arrive(session, booking, at=clock.now())
     _commit(session)
     return booking

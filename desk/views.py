@@ -26,12 +26,10 @@ from catalogs.models import CancellationReason, Work
 from desk import service
 from desk.labels import BOOKING_STATUS_LABELS, OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
 from desk.models import Booking
-from desk.rules import NOT_REACHED_REASONS, OUTCOMES, CallInput
+from desk.rules import ARRIVAL_ROLES, CALL_ROLES, NOT_REACHED_REASONS, OUTCOMES, CallInput
 
 # Reception looks at the day's schedule to mark arrivals; the calls are the service's
 DESK_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN, Role.SUPERVISOR, Role.RECEPTION})
-CALL_ROLES = frozenset({Role.SERVICE_ADMIN, Role.SERVICE_ADVISOR, Role.ADMIN})
-ARRIVAL_ROLES = frozenset({*CALL_ROLES, Role.RECEPTION})
 MAX_ADDED_WORKS = 5
 LIST_REFRESH_MS = 5000  # the confirmation list refreshes itself as often as the bell polls
 

@@ -70,7 +70,8 @@ class CadenceRun(db.Model):
 
     __tablename__ = "cadence_run"
     __audited__ = True
-    __table_args__ = (Index("ix_cadence_run_lead_status", "lead_id", "status"),)
+    __table_args__ = (Index("ix_cadence_run_lead_status", "lead_id", "status"),
+                      Index("ix_cadence_run_started_at", "started_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
@@ -106,7 +107,8 @@ class CallTask(db.Model):
 
     __tablename__ = "call_task"
     __audited__ = True
-    __table_args__ = (Index("ix_call_task_status_due_at", "status", "due_at"),)
+    __table_args__ = (Index("ix_call_task_status_due_at", "status", "due_at"),
+                      Index("ix_call_task_done_at", "done_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
@@ -136,7 +138,7 @@ class LeadEvent(db.Model):
     """What happened with a lead, newest last: the lead card's history and the API's events."""
 
     __tablename__ = "lead_event"
-    __table_args__ = (Index("ix_lead_event_lead_at", "lead_id", "at"),)
+    __table_args__ = (Index("ix_lead_event_lead_at", "lead_id", "at"), Index("ix_lead_event_type_at", "type", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))

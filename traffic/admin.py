@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.admin.base import JournalView
-from app.admin.filters import day_filters
+from app.admin.filters import LocalSinceFilter, LocalUntilFilter, day_filters, filtered_list_url
 from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User
@@ -110,3 +110,16 @@ class TrafficJournalView(JournalView):
         return super().get_query().options(
             joinedload(Traffic.goal), joinedload(Traffic.client), joinedload(Traffic.registered_by).lazyload(User.roles),
             joinedload(Traffic.taken_by).lazyload(User.roles), joinedload(Traffic.ignore_reason))
+
+
+def journal_url(first, last, *, channel: str | None = None, status: str | None = None, goal_id: int | None = None,
+                employee_id: int | None = None) -> str | None:
+    """The journal of the local days `first`…`last` with the other filters given: where a KPI's count comes from."""
+    wanted = [(Traffic.registered_at, LocalSinceFilter, first.isoformat()),
+              (Traffic.registered_at, LocalUntilFilter, last.isoformat())]
+    for column, value in ((Traffic.channel, channel), (Traffic.status, status), (Traffic.goal_id, goal_id),
+                          (Traffic.taken_by_id, employee_id)):
+        if value is not None:
+            wanted.append((column, IdChoiceFilter if column in (Traffic.goal_id, Traffic.taken_by_id) else FilterEqual,
+                           str(value)))
+    return filtered_list_url("trafficjournal", wanted)

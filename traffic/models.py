@@ -32,6 +32,7 @@ class Traffic(db.Model):
         Index("ix_traffic_taken_by_registered_at", "taken_by_id", "registered_at", "id"),
         Index("ix_traffic_registered_by_registered_at", "registered_by_id", "registered_at", "id"),
         Index("ix_traffic_goal_registered_at", "goal_id", "registered_at", "id"),
+        Index("ix_traffic_escalated_at", "escalated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,7 @@ class Traffic(db.Model):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # supervisors told nobody took it
     document_type: Mapped[str | None] = mapped_column(String(16))
     document_id: Mapped[int | None] = mapped_column(Integer)
     ignore_reason_id: Mapped[int | None] = mapped_column(ForeignKey("ignore_reason.id", ondelete="RESTRICT"),

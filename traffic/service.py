@@ -342,6 +342,7 @@ def _escalate(session: Session, action: ScheduledAction, clock: Clock) -> None:
     if row is None or row.status not in OPEN_STATUSES:
         return
     supervisors = active_staff_ids(session, Role.SUPERVISOR)
+    row.escalated_at = clock.now()
     notify(session, supervisors, kind="traffic_escalation", clock=clock, target=("traffic", row.id),
            key=action.idempotency_key, message=Message(
                N_("Nobody has taken %(number)s (%(goal)s) for %(minutes)s minutes."),

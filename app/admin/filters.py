@@ -55,3 +55,24 @@ class LocalUntilFilter(LocalDayFilter):
 
 def day_filters(column, name) -> list:
     return [LocalDayFilter(column, name), LocalSinceFilter(column, name), LocalUntilFilter(column, name)]
+
+
+def filtered_list_url(endpoint: str, wanted) -> str | None:
+    """The URL of the admin list `endpoint` with its own filters set: `wanted` is (column, filter class, value)
+    triples. Flask-Admin names a filter in the URL by its position (`flt0_12=…`), which only the view knows, so
+    the position is looked up on the registered view; None when that list is not installed."""
+    from flask import current_app, url_for
+
+    view = next((v for admin in current_app.extensions.get("admin", []) for v in admin._views
+                 if v.endpoint == endpoint), None)
+    if view is None or not view._filters:
+        return None
+    args = {}
+    for n, (column, kind, value) in enumerate(wanted):
+        index = next((i for i, flt in enumerate(view._filters)
+                      if type(flt) is kind and getattr(flt.column, "key", None) == column.key
+                      and flt.column.table is column.table), None)
+        if index is None:
+            raise LookupError(f"{endpoint} has no {kind.__name__} on {column}")
+        args[f"flt{n}_{view.get_filter_arg(index, view._filters[index])}"] = value
+    return url_for(f"{endpoint}.index_view", **args)

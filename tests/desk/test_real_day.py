@@ -135,6 +135,7 @@ def test_the_card_carries_what_the_live_summary_needs(login, session, booking, o
     page = text(login(operator).get(f"/admin/desk/booking/{booking.id}"))
     assert 'data-start="2026-11-24T13:00" data-end="2026-11-24T14:30" data-hours="1.50" data-total="6500.00"' in page
     assert 'id="wish-summary"' in page and 'name="new_end_at"' in page
+    assert '<td class="text-right">1,5</td>' in page  # the works' hours with the decimal comma, as staff read them
 
 
 # ----- 4. cancel and reschedule

@@ -120,6 +120,9 @@ def test_untaken_traffic_escalates_to_supervisors_once(session, clock, goal, rec
     run_due(session, clock=clock, dispatcher=dispatcher)
     notes = list(session.scalars(select(Notification).where(Notification.user_id == boss.id)))
     assert [(n.kind, n.target_id) for n in notes] == [("traffic_escalation", row.id)]
+    session.refresh(row)
+    session.refresh(taken_one)
+    assert row.escalated_at == clock.now() and taken_one.escalated_at is None  # a fact the KPIs count
 
 
 def test_telephony_is_idempotent_by_call_id_and_identifies_by_phone(session, clock):

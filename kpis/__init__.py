@@ -1,0 +1,14 @@
+"""KPIs: the front office's figures over the wings' facts (SPEC §3.5): «Показатели» and `GET /api/v1/kpis`."""
+
+
+def register(app) -> None:
+    """The KPI API and the «Показатели» page."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.admin.menu import MenuEntry, add_admin_views
+    from app.api import add_api_blueprint
+    from kpis.api import blp
+    from kpis.views import KpiView
+
+    add_api_blueprint(app, blp)
+    add_admin_views(app, [MenuEntry(650, lambda: KpiView(name=_l("KPIs"), endpoint="kpis", url="/admin/kpis"))])

@@ -1,0 +1,275 @@
+"""The KPI report: indexed aggregate queries count the period's facts in groups, `kpis/rules.py` does the rest.
+
+Each query reads one period range of one indexed time column and groups in the database, so a page costs the
+same handful of statements for a day as for a month (no query per row, no rows shipped to Python to be counted).
+Days are the dealership's: the queries group by UTC hour and the hours are put on their local day here, which is
+right in every zone whose offset is whole hours (all of Russia's), across DST changes too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models.user import User
+from app.services.regulations import load_regulations
+from appeals.models import Appeal
+from catalogs.models import AppealCategory, ContactGoal, IgnoreReason
+from desk.models import Booking, ConfirmationAttempt
+from kpis import rules
+from kpis.rules import (
+    AppealFigures,
+    BookingGroup,
+    DeskFigures,
+    EmployeeTraffic,
+    LeadFigures,
+    Period,
+    RunGroup,
+    TrafficFigures,
+    TrafficGroup,
+)
+from leads.models import CadenceRun, CallTask, Lead, LeadEvent
+from traffic.models import Traffic
+
+DESK_DEPARTMENT = "service"  # the confirmation desk and the appeals are the service's
+LEADS_DEPARTMENT = "showroom"  # leads and their cadences are the showroom's
+
+
+@dataclass(frozen=True)
+class Filters:
+    department: str | None = None
+    employee_id: int | None = None
+
+    def covers(self, department: str) -> bool:
+        return self.department is None or self.department == department
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    filters: Filters
+    desk: DeskFigures
+    traffic: TrafficFigures
+    appeals: AppealFigures
+    leads: LeadFigures
+    names: dict[str, dict]  # goal / ignore reason / category / user id → its name, for what the figures name
+
+
+def dealership_zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(load_regulations(session).timezone)
+
+
+def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters = Filters()) -> Report:
+    """Every figure of the period, filtered by department (the goal's; the desk and appeals are the service's,
+    leads the showroom's) and employee (who took the traffic, the booking's advisor, the lead's manager)."""
+    start, end = _range(period, zone)
+    hour_of = _hour_reader(session)
+    desk = rules.desk_figures(_booking_groups(session, start, end, filters, zone, hour_of), period)
+    traffic_groups = _traffic_groups(session, start, end, filters, zone, hour_of)
+    waits, processing, employees = _traffic_times(session, start, end, filters)
+    traffic = rules.traffic_figures(traffic_groups, period, waits=waits, processing=processing, employees=employees)
+    appeals = rules.appeal_figures(_appeal_counts(session, start, end, filters))
+    held, missed = _meetings(session, start, end, filters)
+    leads = rules.lead_figures(_run_groups(session, start, end, filters), meetings_held=held, meetings_missed=missed,
+                               calls=_calls(session, start, end, filters))
+    return Report(period=period, filters=filters, desk=desk, traffic=traffic, appeals=appeals, leads=leads,
+                  names=_names(session, traffic, appeals, leads))
+
+
+def _range(period: Period, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The period's local days as a UTC half-open range [first day 00:00, the day after the last 00:00)."""
+    start = datetime.combine(period.first, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(period.last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+# ----- the dialects' time arithmetic
+
+
+def _hour_reader(session: Session):
+    """A column's UTC hour as an SQL expression, and how to read the database's answer back as an aware UTC."""
+    if session.get_bind().dialect.name == "postgresql":
+        def expression(column):
+            return func.date_trunc("hour", func.timezone("UTC", column))
+
+        def read(value) -> datetime:
+            return value.replace(tzinfo=UTC)
+    else:
+        def expression(column):
+            return func.strftime("%Y-%m-%d %H:00:00", column)
+
+        def read(value) -> datetime:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return expression, read
+
+
+def _minutes_between(session: Session, earlier, later):
+    """Whole minutes from `earlier` to `later`, a day at most (the histograms' last bucket)."""
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", later - earlier)
+    else:
+        seconds = (func.julianday(later) - func.julianday(earlier)) * 86400
+    minutes = cast(func.round(seconds), Integer) // 60  # whole seconds first: julianday's floats are a hair short
+    return case((minutes > rules.WAIT_CAP_MINUTES, rules.WAIT_CAP_MINUTES), (minutes < 0, 0), else_=minutes)
+
+
+def _local_day(hour_of, value, zone: ZoneInfo) -> date:
+    return hour_of[1](value).astimezone(zone).date()
+
+
+# ----- the desk
+
+
+def _booking_groups(session: Session, start: datetime, end: datetime, filters: Filters, zone: ZoneInfo,
+                    hour_of) -> list[BookingGroup]:
+    if not filters.covers(DESK_DEPARTMENT):
+        return []
+    attempt = ConfirmationAttempt
+    by_desk = attempt.outcome != "system_cancel"
+    calls = func.coalesce(func.sum(case((by_desk, 1), else_=0)), 0)
+    per_booking = (
+        select(hour_of[0](Booking.start_at).label("hour"), Booking.status.label("status"), calls.label("calls"),
+               case((calls > 0, 1), else_=0).label("called"),
+               func.coalesce(func.max(case((attempt.outcome == "system_cancel", 1), else_=0)), 0).label("auto"),
+               case((Booking.confirmation_state == "confirmed", 1), else_=0).label("confirmed"),
+               func.min(case((by_desk, attempt.id))).label("first_id"))
+        .outerjoin(attempt, attempt.booking_id == Booking.id)
+        .where(Booking.start_at >= start, Booking.start_at < end)
+        .group_by(Booking.id, Booking.start_at, Booking.status, Booking.confirmation_state))
+    if filters.employee_id is not None:
+        per_booking = per_booking.where(Booking.advisor_id == filters.employee_id)
+    per_booking = per_booking.subquery()
+    first = aliased(ConfirmationAttempt)
+    flat = (select(per_booking, case((first.outcome.is_not(None) & (first.outcome != "not_reached"), 1),
+                                     else_=0).label("reached"))
+            .outerjoin(first, first.id == per_booking.c.first_id).subquery())
+    keys = (flat.c.hour, flat.c.status, flat.c.confirmed, flat.c.called, flat.c.reached, flat.c.auto)
+    rows = session.execute(select(*keys, func.sum(flat.c.calls), func.count()).group_by(*keys))
+    return [BookingGroup(day=_local_day(hour_of, hour, zone), status=status, confirmed_before_visit=bool(confirmed),
+                         called=bool(called), reached_first=bool(reached_first), auto_cancelled=bool(auto),
+                         attempts=int(calls or 0), count=count)
+            for hour, status, confirmed, called, reached_first, auto, calls, count in rows]
+
+
+# ----- traffic
+
+
+def _traffic_scope(query, start: datetime, end: datetime, filters: Filters):
+    query = query.where(Traffic.registered_at >= start, Traffic.registered_at < end)
+    if filters.department is not None:
+        query = query.join(ContactGoal, ContactGoal.id == Traffic.goal_id).where(
+            ContactGoal.department == filters.department)
+    if filters.employee_id is not None:
+        query = query.where(Traffic.taken_by_id == filters.employee_id)
+    return query
+
+
+def _traffic_groups(session: Session, start: datetime, end: datetime, filters: Filters, zone: ZoneInfo,
+                    hour_of) -> list[TrafficGroup]:
+    goal = aliased(ContactGoal)
+    escalated = Traffic.escalated_at.is_not(None)
+    hour = hour_of[0](Traffic.registered_at)
+    columns = (hour, Traffic.channel, Traffic.goal_id, goal.department, Traffic.status, escalated,
+               Traffic.ignore_reason_id)
+    query = _traffic_scope(select(*columns, func.count()).outerjoin(goal, goal.id == Traffic.goal_id), start, end,
+                           filters).group_by(*columns)
+    return [TrafficGroup(day=_local_day(hour_of, at, zone), channel=channel, goal_id=goal_id, department=department,
+                         status=status, escalated=bool(was_escalated), ignore_reason_id=reason_id, count=count)
+            for at, channel, goal_id, department, status, was_escalated, reason_id, count in session.execute(query)]
+
+
+def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters):
+    """The minute histograms of waits and processing, and each employee's taken / processed / waits."""
+    wait = _minutes_between(session, Traffic.registered_at, Traffic.taken_at)
+    processing = _minutes_between(session, Traffic.taken_at, Traffic.processed_at)
+    done = case((Traffic.status == "processed", 1), else_=0)
+    waits: dict[int, int] = {}
+    people: dict[int, dict] = defaultdict(lambda: {"taken": 0, "processed": 0, "waits": {}})
+    query = _traffic_scope(select(Traffic.taken_by_id, wait, func.count(), func.sum(done))
+                           .where(Traffic.taken_at.is_not(None)), start, end, filters)
+    for user_id, minutes, count, processed in session.execute(query.group_by(Traffic.taken_by_id, wait)):
+        waits[minutes] = waits.get(minutes, 0) + count
+        if user_id is not None:
+            person = people[user_id]
+            person["taken"] += count
+            person["processed"] += int(processed or 0)
+            person["waits"][minutes] = person["waits"].get(minutes, 0) + count
+    query = _traffic_scope(select(processing, func.count()).where(Traffic.taken_at.is_not(None),
+                                                                  Traffic.processed_at.is_not(None)), start, end, filters)
+    spent = {minutes: count for minutes, count in session.execute(query.group_by(processing))}
+    employees = [EmployeeTraffic(user_id=user_id, taken=p["taken"], processed=p["processed"], wait_minutes=p["waits"])
+                 for user_id, p in people.items()]
+    return waits, spent, employees
+
+
+# ----- appeals and leads
+
+
+def _appeal_counts(session: Session, start: datetime, end: datetime, filters: Filters):
+    if not filters.covers(DESK_DEPARTMENT):
+        return []
+    query = (select(Appeal.category_id, Appeal.assigned_automatically, func.count())
+             .where(Appeal.registered_at >= start, Appeal.registered_at < end)
+             .group_by(Appeal.category_id, Appeal.assigned_automatically))
+    if filters.employee_id is not None:
+        query = query.where(Appeal.registered_by_id == filters.employee_id)
+    return [(category_id, bool(automatic), count) for category_id, automatic, count in session.execute(query)]
+
+
+def _lead_scope(query, filters: Filters, lead_id_column):
+    if filters.employee_id is not None:
+        query = query.join(Lead, Lead.id == lead_id_column).where(Lead.responsible_id == filters.employee_id)
+    return query
+
+
+def _run_groups(session: Session, start: datetime, end: datetime, filters: Filters) -> list[RunGroup]:
+    if not filters.covers(LEADS_DEPARTMENT):
+        return []
+    columns = (CadenceRun.cadence_name, CadenceRun.next_step, CadenceRun.status, CadenceRun.stop_reason)
+    query = _lead_scope(select(*columns, func.count()).where(CadenceRun.started_at >= start, CadenceRun.started_at < end),
+                        filters, CadenceRun.lead_id).group_by(*columns)
+    return [RunGroup(cadence=name, steps_taken=steps, status=status, stop_reason=reason or "", count=count)
+            for name, steps, status, reason, count in session.execute(query)]
+
+
+def _meetings(session: Session, start: datetime, end: datetime, filters: Filters) -> tuple[int, int]:
+    if not filters.covers(LEADS_DEPARTMENT):
+        return 0, 0
+    query = _lead_scope(select(LeadEvent.type, func.count())
+                        .where(LeadEvent.type.in_(("meeting_held", "no_show")), LeadEvent.at >= start, LeadEvent.at < end),
+                        filters, LeadEvent.lead_id).group_by(LeadEvent.type)
+    counts = dict(session.execute(query).all())
+    return counts.get("meeting_held", 0), counts.get("no_show", 0)
+
+
+def _calls(session: Session, start: datetime, end: datetime, filters: Filters):
+    if not filters.covers(LEADS_DEPARTMENT):
+        return []
+    query = (select(CallTask.done_by_id, CallTask.outcome, func.count())
+             .where(CallTask.done_at >= start, CallTask.done_at < end, CallTask.done_by_id.is_not(None),
+                    CallTask.outcome.is_not(None))
+             .group_by(CallTask.done_by_id, CallTask.outcome))
+    if filters.employee_id is not None:
+        query = query.where(CallTask.done_by_id == filters.employee_id)
+    return [(user_id, outcome, count) for user_id, outcome, count in session.execute(query)]
+
+
+# ----- names for what the figures are about
+
+
+def _names(session: Session, traffic: TrafficFigures, appeals: AppealFigures, leads: LeadFigures) -> dict[str, dict]:
+    def named(model, ids, label=lambda row: row.name) -> dict:
+        ids = {i for i in ids if i is not None}
+        return {row.id: label(row) for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+    users = {row["user_id"] for row in traffic.per_employee} | {row["user_id"] for row in leads.per_manager}
+    return {"goal": named(ContactGoal, traffic.by_goal), "ignore_reason": named(IgnoreReason, traffic.ignored_by_reason),
+            "category": named(AppealCategory, appeals.by_category),
+            "user": named(User, users, str)}
+
+
