@@ -1,11 +1,11 @@
-"""The home page: what this user can open; for admins what is left to set up, the catalog counts and the latest
-changes."""
+"""The home page: each role's day (the wings' panels, refreshed live), what this user can open; for admins what is
+left to set up, the catalog counts and the latest changes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.base import RoleAccessMixin
+from app.admin.live import rendered
+from app.clock import get_clock
+from app.home import panels_for
 from app.domain.roles import ALL_ROLES, Role
 
 
@@ -61,8 +64,23 @@ def setup_gaps(session) -> list[SetupGap]:
     return gaps
 
 
+HOME_REFRESH_MS = 15000  # the panels' live refresh: the day moves slower than the bell
+
+
+def _panels() -> dict:
+    from app.extensions import db
+
+    return {"panels": panels_for(db.session, current_user, get_clock().now())}
+
+
 class HomeView(RoleAccessMixin, AdminIndexView):
     allowed_roles = ALL_ROLES
+
+    @expose("/home/panels")
+    def panels(self):
+        """The panels again, for their live refresh."""
+        html, version = rendered("home/_panels.html", **_panels())
+        return jsonify({"html": html, "version": version})
 
     @expose("/")
     def index(self):
@@ -80,8 +98,10 @@ class HomeView(RoleAccessMixin, AdminIndexView):
                 ).one()
                 catalog_counts.append((model.__tablename__, total, visible))
             latest_changes = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
+        panels = _panels()
         return self.render(
-            "admin/home.html",
+            "admin/home.html", panels_version=rendered("home/_panels.html", **panels)[1], refresh_ms=HOME_REFRESH_MS,
+            **panels,
             entries=_accessible_entries(self.admin),
             catalog_counts=catalog_counts,
             latest_changes=latest_changes,

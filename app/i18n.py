@@ -77,6 +77,31 @@ def format_local(value) -> str:
     return value.astimezone(dealership_timezone()).strftime("%d.%m.%Y %H:%M")
 
 
+def format_local_short(value) -> str:
+    """«14:05» for a moment of today in the dealership's zone, «05.12.2026 14:05» for another day."""
+    if value is None:
+        return ""
+    from app.clock import get_clock
+
+    zone = dealership_timezone()
+    local = value.astimezone(zone)
+    return local.strftime("%H:%M") if local.date() == get_clock().now().astimezone(zone).date() else \
+        local.strftime("%d.%m.%Y %H:%M")
+
+
+def format_waited(minutes: int) -> str:
+    """How long someone has waited: «7 мин», «2 ч 05 мин», «3 дн 4 ч»."""
+    from flask_babel import gettext
+
+    if minutes < 60:
+        return gettext("%(minutes)s min", minutes=minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return gettext("%(hours)s h %(minutes)02d min", hours=hours, minutes=rest)
+    days, hours = divmod(hours, 24)
+    return gettext("%(days)s d %(hours)s h", days=days, hours=hours)
+
+
 def format_money(value) -> str:
     """`1234.5` → `1 234,50` (Russian grouping and decimal comma; the same in English for one look)."""
     return f"{value or 0:,.2f}".replace(",", "\u00a0").replace(".", ",")
@@ -124,6 +149,8 @@ def register_filters(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["localtime_short"] = format_local_short
+    app.jinja_env.filters["waited"] = format_waited
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["decimal"] = format_decimal
     app.jinja_env.filters["tel"] = tel_href

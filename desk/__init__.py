@@ -11,10 +11,12 @@ def register(app) -> None:
     from app.admin.menu import DOCUMENTS, MenuEntry, add_admin_views
     from app.api import add_api_blueprint
     from app.extensions import db
+    from app.home import add_home_panels
     from clients.search import add_client_filters, add_client_owners
     from clients.timeline import add_timeline_sources
     from desk.admin import BookingView
     from desk.api import blp
+    from desk.home import HOME_PANELS
     from desk.hooks import CLIENT_FILTERS, CLIENT_OWNERS, TIMELINE_SOURCES
     from desk.models import Booking
     from desk.service import (
@@ -36,6 +38,7 @@ def register(app) -> None:
     add_document_kinds(app, {"pre_booking": Booking})
     add_document_listener(app, "repair_visit", arrival_by_repair_visit)
     add_api_blueprint(app, blp)
+    add_home_panels(app, HOME_PANELS)
     add_admin_views(app, [
         MenuEntry(300, lambda: DeskView(name=_l("Service bookings"), endpoint="desk", url="/admin/desk")),
         MenuEntry(700, lambda: BookingView(Booking, db, name=_l("Pre-bookings"), category=DOCUMENTS,

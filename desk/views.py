@@ -3,17 +3,17 @@ the schedule. Thin: they parse the request, call desk/service.py and place error
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin.base import StaffBaseView, field_messages
+from app.admin.live import rendered
 from app.clock import get_clock
 from app.domain.calendar import parse_local
 from app.domain.errors import Conflict, DomainError, NotFound
@@ -80,19 +80,13 @@ class DeskView(StaffBaseView):
         return {"day": day, "bookings": service.desk_list(self.db_session, day, calendar=calendar),
                 "state_labels": STATE_LABELS, "row_classes": STATE_ROW_CLASSES, "now": get_clock().now()}
 
-    @staticmethod
-    def _rendered_rows(rows: dict) -> tuple[str, str]:
-        """The rows as rendered and their fingerprint: the live refresh replaces them only when it changes."""
-        html = render_template("desk/_rows.html", **rows)
-        return html, hashlib.sha256(html.encode()).hexdigest()[:16]
-
     @expose("/")
     def index(self):
         calendar = self._calendar()
         day = self._day(calendar)
         rows = self._list_rows(calendar, day)
         return self.render("desk/list.html", previous=day - timedelta(days=1), following=day + timedelta(days=1),
-                           refresh_ms=LIST_REFRESH_MS, rows_version=self._rendered_rows(rows)[1], **rows)
+                           refresh_ms=LIST_REFRESH_MS, rows_version=rendered("desk/_rows.html", **rows)[1], **rows)
 
     @expose("/rows")
     def rows(self):
@@ -101,7 +95,7 @@ class DeskView(StaffBaseView):
             day = date.fromisoformat(request.args.get("day", ""))
         except ValueError:
             return jsonify({"message": gettext("Unknown date; showing the default day.")}), 400
-        html, version = self._rendered_rows(self._list_rows(self._calendar(), day))
+        html, version = rendered("desk/_rows.html", **self._list_rows(self._calendar(), day))
         return jsonify({"html": html, "version": version})
 
     # ----- the schedule

@@ -7,8 +7,11 @@ def register(app) -> None:
 
     from app.admin.menu import MenuEntry, add_admin_views
     from app.api import add_api_blueprint
+    from app.home import add_home_panels
     from kpis.api import blp
+    from kpis.home import HOME_PANELS
     from kpis.views import KpiView
 
     add_api_blueprint(app, blp)
+    add_home_panels(app, HOME_PANELS)
     add_admin_views(app, [MenuEntry(650, lambda: KpiView(name=_l("KPIs"), endpoint="kpis", url="/admin/kpis"))])

@@ -113,7 +113,7 @@ def tiles(now: Report, before: Report) -> dict[str, list[Tile]]:
             _rate_tile("confirmation_rate", _l("Confirmed by the desk"), d.confirmation_rate, bd.confirmation_rate,
                        url=links.bookings(confirmation_state="confirmed")),
             _rate_tile("show_rate", _l("Came"), d.show_rate, bd.show_rate, url=links.bookings(status="arrived")),
-            _rate_tile("no_show_rate", _l("Did not come"), d.no_show_rate, bd.no_show_rate,
+            _rate_tile("no_show_rate", _l("No-shows"), d.no_show_rate, bd.no_show_rate,
                        url=links.bookings(status="no_show"), higher_is_better=False),
             _rate_tile("show_rate_confirmed", _l("Came, of the confirmed"), d.show_rate_confirmed,
                        bd.show_rate_confirmed),
@@ -167,7 +167,7 @@ def tables(report: Report) -> list[Table]:
     names, d, t, links = report.names, report.desk, report.traffic, Links(report)
     desk_days = Table("desk_days", gettext("Bookings by visit day"),
                       [gettext("Day"), gettext("Bookings"), gettext("Confirmed"), gettext("Came"),
-                       gettext("Did not come"), gettext("Cancelled")], chart="bar")
+                       gettext("No-shows"), gettext("Cancelled")], chart="bar")
     for day, values in d.per_day.items():
         desk_days.rows.append([day.strftime("%d.%m"), values.get("bookings", 0), values.get("confirmed", 0),
                                values.get("arrived", 0), values.get("no_show", 0), values.get("cancelled", 0)])

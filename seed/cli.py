@@ -86,6 +86,11 @@ def seed_demo_command(clients):
 
     leads = install_demo_leads(db.session, clock=get_clock())
     click.echo(f"demo leads: {leads} created" if leads else "demo leads: already present or no clients")
+    from seed.history import install_demo_history
+
+    events = install_demo_history(db.session, clock=get_clock())
+    click.echo(f"demo history: {events} events of the last 40 days replayed" if events else
+               "demo history: already present or no clients")
     click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
     for username, roles in created:
         click.echo(f"  {username:<12} {', '.join(roles)}")

@@ -9,24 +9,7 @@
     if (row) { window.location = row.dataset.href; }
   });
 
-  var rows = document.getElementById("desk-rows");
-  if (rows && rows.dataset.refresh) {
-    var last = rows.dataset.version, pressed = 0;
-    // a row being double-clicked is not swapped under the pointer (the second click would land on a new row)
-    document.addEventListener("pointerdown", function () { pressed = Date.now(); });
-    var refresh = function () {
-      if (document.hidden || Date.now() - pressed < 1500) { return; }
-      fetch(rows.dataset.refresh, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) {
-          if (!data || typeof data.html !== "string" || data.version === last) { return; }
-          last = data.version;
-          rows.innerHTML = data.html;  // rendered and escaped by the server's template (desk/_rows.html)
-        })
-        .catch(function () {});
-    };
-    setInterval(refresh, Number(rows.dataset.interval) || 5000);
-  }
+  if (window.liveBlock) { window.liveBlock(document.getElementById("desk-rows")); }  // static/js/live.js
 
   var outcome = document.querySelectorAll("input[name=outcome]");
   function sync() {

@@ -39,7 +39,7 @@
     var datasets = spec.series.map(function (series, i) {
       var colour = palette[i % palette.length];
       return {label: series.label, data: series.data, backgroundColor: colour, borderColor: colour,
-              borderWidth: type === "line" ? 2 : 0, tension: 0.2, pointRadius: 2};
+              borderWidth: type === "line" ? 2 : 0, tension: 0, pointRadius: 2, maxBarThickness: 48};
     });
     new window.Chart(canvas, {
       type: type,

@@ -137,7 +137,8 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
     expect(page.locator("#booking-phone")).to_have_text(DESK_PEOPLE["confirm"][1])
     page.check("#outcome-confirmed")
     page.select_option("select[name='added_works.0.work_id']", label="Диагностика ходовой части")
-    expect(page.locator("input[name='added_works.0.price']")).to_have_value("1500.00")
+    expect(page.locator("input[name='added_works.0.price']")).to_have_value("1500")  # as typed: no «.00»
+    expect(page.locator("input[name='added_works.0.hours']")).to_have_value("0,5")
     end = start + timedelta(hours=2)
     expect(page.locator("#wish-summary")).to_have_text(
         f"Скажите клиенту: работы закончатся {_local(calendar, end)}, стоимость — 8\u00a0000,00 ₽.")

@@ -91,7 +91,7 @@ MENU = [
     ("cat", ["appealcategory", "cancellationreason", "contactgoal", "ignorereason", "leadstage", "lossreason",
              "messagetemplate", "cadence", "work", "regulations", "calendarexception"]),
     ("view", "clients"), ("view", "desk"), ("view", "notifications"), ("view", "traffic"),
-    ("view", "trafficjournal"), ("view", "appeals"), ("view", "leads"),
+    ("view", "trafficjournal"), ("view", "appeals"), ("view", "leads"), ("view", "kpis"),
     ("cat", ["booking", "workorder", "repairvisit", "worksheet", "partsreservation"]),
     ("cat", ["user", "audit", "outboxmessage"]),
     ("view", "twofactor"),
@@ -107,7 +107,8 @@ def _menu(app):
 def test_the_admin_menu_is_what_the_wings_declared_in_the_order_of_their_positions(app):
     assert _menu(app) == MENU
     owners = {entry.build.__module__.split(".")[0] for entry in app.extensions["admin_menu"].values()}
-    assert owners == {"catalogs", "clients", "desk", "traffic", "appeals", "leads", "documents", "admin_views"}
+    assert owners == {"catalogs", "clients", "desk", "traffic", "appeals", "leads", "documents", "kpis",
+                      "admin_views"}
 
 
 def test_a_menu_position_taken_twice_is_refused_and_a_new_view_lands_where_its_position_says(app):
