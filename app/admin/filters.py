@@ -60,18 +60,26 @@ def day_filters(column, name) -> list:
 def filtered_list_url(endpoint: str, wanted) -> str | None:
     """The URL of the admin list `endpoint` with its own filters set: `wanted` is (column, filter class, value)
     triples. Flask-Admin names a filter in the URL by its position (`flt0_12=…`), which only the view knows, so
-    the position is looked up on the registered view; None when that list is not installed."""
+    the position is looked up on the registered view (once per view and filter); None when that list is not
+    installed."""
     from flask import current_app, url_for
 
-    view = next((v for admin in current_app.extensions.get("admin", []) for v in admin._views
-                 if v.endpoint == endpoint), None)
+    views = current_app.extensions.setdefault("admin_views_by_endpoint", {})
+    if endpoint not in views:
+        views[endpoint] = next((v for admin in current_app.extensions.get("admin", []) for v in admin._views
+                                if v.endpoint == endpoint), None)
+    view = views[endpoint]
     if view is None or not view._filters:
         return None
+    positions = view.__dict__.setdefault("_filter_positions", {})
     args = {}
     for n, (column, kind, value) in enumerate(wanted):
-        index = next((i for i, flt in enumerate(view._filters)
-                      if type(flt) is kind and getattr(flt.column, "key", None) == column.key
-                      and flt.column.table is column.table), None)
+        key = (column.table.name, column.key, kind)
+        if key not in positions:
+            positions[key] = next((i for i, flt in enumerate(view._filters)
+                                   if type(flt) is kind and getattr(flt.column, "key", None) == column.key
+                                   and flt.column.table is column.table), None)
+        index = positions[key]
         if index is None:
             raise LookupError(f"{endpoint} has no {kind.__name__} on {column}")
         args[f"flt{n}_{view.get_filter_arg(index, view._filters[index])}"] = value

@@ -79,3 +79,36 @@ def test_demo_leads_run_their_cadences_and_are_installed_once(session, clock):
                                .where(CadenceRun.cadence_code == "meeting_no_show")).all()
     assert len(no_shows) == 4
     assert all(lead.meeting_at is not None and lead.meeting_at < now for lead in no_shows)  # a meeting was missed
+
+
+def test_demo_history_replays_past_days_through_the_use_cases_once(session, clock):
+    """The replay leaves what the product would have made: bookings that came or did not, traffic taken and
+    processed, nothing dated after now; a second run adds nothing; the KPIs of those days have figures."""
+    from sqlalchemy import func, select
+
+    from desk.models import Booking
+    from kpis import service as kpis
+    from kpis.rules import Period
+    from seed.clients import install_demo_clients
+    from seed.demo import install_demo
+    from seed.history import install_demo_history
+    from tests.factories import MSK
+    from traffic.models import Traffic
+
+    install_demo(session)
+    install_demo_clients(session, clock=clock, count=30)
+    assert install_demo_history(session, clock=clock, days=6) > 0
+    assert install_demo_history(session, clock=clock, days=6) == 0
+    now = clock.now()
+    statuses = dict(session.execute(select(Booking.status, func.count()).where(Booking.start_at < now)
+                                    .group_by(Booking.status)).all())
+    assert statuses.get("arrived", 0) > 0 and statuses.get("no_show", 0) + statuses.get("arrived", 0) > 5
+    assert session.scalar(select(func.max(Traffic.registered_at))) <= now
+    assert session.scalar(select(func.count()).select_from(Traffic).where(Traffic.status == "processed")) > 10
+    today = now.astimezone(MSK).date()
+    from datetime import timedelta
+
+    report = kpis.report(session, Period(today - timedelta(days=6), today - timedelta(days=1)), zone=MSK)
+    assert report.desk.confirmation_rate.value is not None and report.desk.show_rate.value is not None
+    assert report.traffic.total > 10 and report.traffic.wait_minutes_p50 is not None
+    assert report.leads.cadences_started > 0
