@@ -118,7 +118,18 @@ def figures(session, first, last, **filters):
     return kpis.report(session, Period(first, last), zone=f.MSK, filters=kpis.Filters(**filters))
 
 
-def test_the_desk_figures_of_the_week(session, week):
+def test_the_figures_of_the_week_on_the_page_the_api_and_the_lists_behind_them(session, week, people, api,
+                                                                              token_for, login, tmp_path):
+    """One scripted week, every way it is read (the fixture is built once: the checks below share it)."""
+    check_desk(session)
+    check_traffic(session, week, people)
+    check_leads(session, people)
+    check_api(api, token_for, week)
+    check_page(login, people)
+    check_xlsx(login, people, week, tmp_path)
+
+
+def check_desk(session):
     d = figures(session, MONDAY, WEDNESDAY).desk
     assert d.bookings == 4
     assert (d.confirmation_rate.numerator, d.confirmation_rate.denominator) == (2, 4)  # A and B; C refused
@@ -133,7 +144,7 @@ def test_the_desk_figures_of_the_week(session, week):
     assert figures(session, MONDAY, MONDAY).desk.bookings == 0  # counted on the visit day, not the call's
 
 
-def test_the_traffic_figures_of_the_week(session, week, people):
+def check_traffic(session, week, people):
     t = figures(session, MONDAY, WEDNESDAY).traffic
     assert t.total == 3 and t.by_channel == {"visit": 3} and t.by_goal == {week["goal"].id: 3}
     assert t.by_department == {"showroom": 3}
@@ -148,7 +159,7 @@ def test_the_traffic_figures_of_the_week(session, week, people):
     assert figures(session, MONDAY, MONDAY, employee_id=people["sales2"].id).traffic.total == 1
 
 
-def test_the_lead_figures_of_the_week(session, week, people):
+def check_leads(session, people):
     leads_ = figures(session, MONDAY, WEDNESDAY).leads
     assert leads_.cadences_started == 2 and leads_.contact_made == 1 and leads_.meetings_set == 1
     assert leads_.closed_no_contact == 0 and leads_.running == 0
@@ -157,7 +168,7 @@ def test_the_lead_figures_of_the_week(session, week, people):
     assert figures(session, MONDAY, WEDNESDAY, department="service").leads.cadences_started == 0
 
 
-def test_the_api_gives_the_same_figures(session, week, api, token_for):
+def check_api(api, token_for, week):
     token = token_for("supervisor")
     answer = api("GET", "/api/v1/kpis?from=2026-11-23&to=2026-11-25", token)
     assert answer.status_code == 200, answer.get_json()
@@ -196,7 +207,7 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_the_page_shows_the_figures_and_links_each_to_its_rows(session, week, login, people):
+def check_page(login, people):
     browser = login(people["boss"])
     page = text(browser.get("/admin/kpis/?period=custom&from=2026-11-23&to=2026-11-25"))
     assert "23.11.2026–25.11.2026 (3 дня)" in page
@@ -213,7 +224,7 @@ def test_the_page_shows_the_figures_and_links_each_to_its_rows(session, week, lo
     assert '<script type="application/json" id="kpi-charts">' in page and "vendor/chartjs/chart.umd.min.js" in page
 
 
-def test_each_chart_table_exports_to_xlsx(session, week, login, people, tmp_path):
+def check_xlsx(login, people, week, tmp_path):
     browser = login(people["boss"])
     answer = browser.get("/admin/kpis/export/traffic_goals.xlsx?period=custom&from=2026-11-23&to=2026-11-25")
     assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
