@@ -66,6 +66,7 @@ def open_from_list(page: Page, name: str) -> None:
 
     The double-click lands on the visit-time cell: the row's centre may be the phone, a `tel:` link.
     """
+    page.wait_for_load_state("load")  # the rows show before the page's scripts (the double-click handler) run
     with page.expect_navigation():
         desk_row(page, name).locator("td").nth(1).dblclick()
     expect(page.locator("#booking-title")).to_contain_text(name)
