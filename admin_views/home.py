@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from app.admin.base import RoleAccessMixin
 from app.admin.live import rendered
 from app.clock import get_clock
-from app.home import panels_for
 from app.domain.roles import ALL_ROLES, Role
+from app.home import panels_for
 
 
 def _accessible_entries(admin):

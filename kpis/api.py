@@ -10,7 +10,6 @@ from app.api.blueprint import ApiBlueprint as Blueprint
 from app.api.fields import Day, Id
 from app.clock import get_clock
 from app.domain.errors import ValidationFailed
-from app.domain.i18n import N_
 from app.extensions import db
 from catalogs.models import DEPARTMENTS
 from kpis import rules, service
@@ -31,8 +30,8 @@ class KpiArgsSchema(Schema):
     @validates_schema
     def _period(self, data, **kwargs) -> None:
         first, last = data.get("from_"), data.get("to")
-        if first is not None and last is not None and last < first:
-            raise ValidationError({"to": [gettext("The period ends on or after its first day.")]})
+        if first is not None and last is not None and rules.period_problem(first, last) == rules.BACKWARDS:
+            raise ValidationError({"to": [gettext(rules.BACKWARDS)]})
 
 
 class KpiSchema(Schema):
@@ -105,8 +104,7 @@ def kpis(args):
         today = get_clock().now().astimezone(zone).date()
         last = today if first is None or first <= today else first
     first = first or last
-    if (last - first).days + 1 > rules.MAX_PERIOD_DAYS:
-        too_long = N_("A period is at most %(days)s days.")
-        raise ValidationFailed(too_long, fields={"from": too_long}, days=rules.MAX_PERIOD_DAYS)
+    if rules.period_problem(first, last) == rules.TOO_LONG:  # reachable only with a day defaulted to today
+        raise ValidationFailed(rules.TOO_LONG, fields={"from": rules.TOO_LONG}, days=rules.MAX_PERIOD_DAYS)
     return report_json(service.report(session, Period(first, last), zone=zone, filters=service.Filters(
         department=args["department"], employee_id=args["employee_id"])))

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.domain.i18n import N_
+
 PERIODS = ("today", "week", "month", "custom")
 MAX_PERIOD_DAYS = 366  # a year at most: the page and the API stay answerable
 WAIT_CAP_MINUTES = 24 * 60  # longer waits count as a day in the histograms (the percentile is "a day or more")
@@ -58,6 +60,19 @@ class Period:
     @property
     def length(self) -> int:
         return (self.last - self.first).days + 1
+
+
+BACKWARDS = N_("The period ends on or after its first day.")
+TOO_LONG = N_("A period is at most %(days)s days.")
+
+
+def period_problem(first: date, last: date) -> str | None:
+    """Why `first`…`last` is not a period one may ask for (a msgid with %(days)s), None when it is."""
+    if last < first:
+        return BACKWARDS
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        return TOO_LONG
+    return None
 
 
 def named_period(name: str, today: date) -> Period:

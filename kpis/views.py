@@ -30,10 +30,9 @@ class KpiView(StaffBaseView):
         period = rules.named_period(name if name != "custom" else "week", today)
         if name == "custom":
             first, last = _day(args.get("from"), errors, "from"), _day(args.get("to"), errors, "to")
-            if first and last and last < first:
-                errors["to"] = gettext("The period ends on or after its first day.")
-            elif first and last and (last - first).days + 1 > rules.MAX_PERIOD_DAYS:
-                errors["to"] = gettext("A period is at most %(days)s days.", days=rules.MAX_PERIOD_DAYS)
+            problem = rules.period_problem(first, last) if first and last else None
+            if problem is not None:
+                errors["to"] = gettext(problem, days=rules.MAX_PERIOD_DAYS)
             elif first and last:
                 period = Period(first, last)
             elif not errors:
