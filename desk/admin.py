@@ -12,7 +12,14 @@ from wtforms.fields import HiddenField
 from wtforms.validators import ValidationError
 
 from app.admin.fields import LocalDateTimeField
-from app.admin.filters import LocalSinceFilter, LocalUntilFilter, day_filters, filtered_list_url
+from app.admin.filters import (
+    IdChoiceFilter,
+    LocalSinceFilter,
+    LocalUntilFilter,
+    day_filters,
+    filtered_list_url,
+    staff_options,
+)
 from app.clock import get_clock
 from app.domain.roles import Role
 from desk import service as desk
@@ -45,7 +52,8 @@ class BookingView(DocumentView):
     edit_roles = frozenset({*SERVICE, Role.RECEPTION, Role.CALL_CENTER})
     column_list = ("number", "start_at", "end_at", "client", "car", "advisor", "total", "status",
                    "confirmation_state")
-    column_filters = (*day_filters(Booking.start_at, _l("Start")), "status", "confirmation_state")
+    column_filters = (*day_filters(Booking.start_at, _l("Start")), "status", "confirmation_state",
+                      IdChoiceFilter(Booking.advisor_id, _l("Advisor"), options=staff_options))
     form_columns = ("client", "car", "advisor", "phone", "start_at", "works", "note", "row_version")
     form_overrides = {"start_at": LocalDateTimeField}
     form_extra_fields = {"row_version": HiddenField()}
@@ -100,13 +108,17 @@ class BookingView(DocumentView):
         desk.prepare_booking(model, is_created=is_created)
 
 
-def bookings_url(first, last, *, status: str | None = None, confirmation_state: str | None = None) -> str | None:
-    """The pre-bookings whose visit falls on the local days `first`…`last`, of a status or confirmation state."""
-    from flask_admin.contrib.sqla.filters import FilterEqual
+def bookings_url(first, last, *, status: str | None = None, confirmation_state: str | None = None,
+                 not_confirmed: bool = False, advisor_id: int | None = None) -> str | None:
+    """The pre-bookings whose visit falls on the local days `first`…`last`, of a status, a confirmation state (or
+    any but «confirmed») and an advisor."""
+    from flask_admin.contrib.sqla.filters import FilterEqual, FilterNotEqual
 
     wanted = [(Booking.start_at, LocalSinceFilter, first.isoformat()), (Booking.start_at, LocalUntilFilter, last.isoformat())]
-    if status is not None:
-        wanted.append((Booking.status, FilterEqual, status))
-    if confirmation_state is not None:
-        wanted.append((Booking.confirmation_state, FilterEqual, confirmation_state))
+    for column, kind, value in ((Booking.status, FilterEqual, status),
+                                (Booking.confirmation_state, FilterEqual, confirmation_state),
+                                (Booking.confirmation_state, FilterNotEqual, "confirmed" if not_confirmed else None),
+                                (Booking.advisor_id, IdChoiceFilter, advisor_id)):
+        if value is not None:
+            wanted.append((column, kind, str(value)))
     return filtered_list_url("booking", wanted)

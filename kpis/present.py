@@ -12,7 +12,7 @@ from app.i18n import label_of
 from catalogs.labels import CHANNEL_LABELS, DEPARTMENT_LABELS
 from desk.admin import bookings_url
 from kpis.rules import Ratio, change
-from kpis.service import Report
+from kpis.service import DESK_DEPARTMENT, Report
 from traffic.admin import journal_url
 
 STAGE_LABELS = {"started": _l("Cadences started"), "contact_made": _l("Contact made"),
@@ -85,21 +85,21 @@ def _count_tile(key, label, value, before, *, url=None, shown=None, previous=Non
 
 
 class Links:
-    """The lists behind the figures, with the report's filters; None where a list cannot apply them all (the
-    bookings list has no advisor filter, the journal no department one), so a link never shows other rows."""
+    """The lists behind the figures, with the report's filters (the employee is the booking's advisor and the
+    one who took the traffic; the department is the goal's)."""
 
     def __init__(self, report: Report) -> None:
         self.first, self.last, self.filters = report.period.first, report.period.last, report.filters
 
     def bookings(self, first=None, last=None, **kwargs) -> str | None:
-        if self.filters.employee_id is not None:
-            return None
-        return bookings_url(first or self.first, last or self.last, **kwargs)
+        if not self.filters.covers(DESK_DEPARTMENT):
+            return None  # the desk is the service's: its figures are empty in another department
+        return bookings_url(first or self.first, last or self.last, advisor_id=self.filters.employee_id, **kwargs)
 
     def journal(self, first=None, last=None, **kwargs) -> str | None:
-        if self.filters.department is not None and kwargs.get("goal_id") is None:
-            return None
         kwargs.setdefault("employee_id", self.filters.employee_id)
+        if kwargs.get("goal_id") is None:
+            kwargs.setdefault("department", self.filters.department)
         return journal_url(first or self.first, last or self.last, **kwargs)
 
 
@@ -116,9 +116,9 @@ def tiles(now: Report, before: Report) -> dict[str, list[Tile]]:
             _rate_tile("no_show_rate", _l("No-shows"), d.no_show_rate, bd.no_show_rate,
                        url=links.bookings(status="no_show"), higher_is_better=False),
             _rate_tile("show_rate_confirmed", _l("Came, of the confirmed"), d.show_rate_confirmed,
-                       bd.show_rate_confirmed),
+                       bd.show_rate_confirmed, url=links.bookings(status="arrived", confirmation_state="confirmed")),
             _rate_tile("show_rate_unconfirmed", _l("Came, of the not confirmed"), d.show_rate_unconfirmed,
-                       bd.show_rate_unconfirmed),
+                       bd.show_rate_unconfirmed, url=links.bookings(status="arrived", not_confirmed=True)),
             _rate_tile("first_call_reach_rate", _l("Reached on the first call"), d.first_call_reach_rate,
                        bd.first_call_reach_rate),
             _count_tile("average_attempts", _l("Calls per booking"), d.average_attempts.value, bd.average_attempts.value,
@@ -126,7 +126,7 @@ def tiles(now: Report, before: Report) -> dict[str, list[Tile]]:
                         previous="—" if bd.average_attempts.value is None else number(bd.average_attempts.value),
                         higher_is_better=False),
             _count_tile("auto_cancelled", _l("Cancelled by the regulation"), d.auto_cancelled, bd.auto_cancelled,
-                        higher_is_better=False),
+                        higher_is_better=False),  # no list: a refusal is cancelled with the same state
         ],
         "traffic": [
             _count_tile("total", _l("Calls and visits"), t.total, bt.total, url=links.journal()),
@@ -139,8 +139,10 @@ def tiles(now: Report, before: Report) -> dict[str, list[Tile]]:
             _count_tile("processing_p50", _l("Processing, median"), t.processing_minutes_p50,
                         bt.processing_minutes_p50, shown=minutes(t.processing_minutes_p50),
                         previous=minutes(bt.processing_minutes_p50), higher_is_better=False),
-            _count_tile("untaken", _l("Not taken yet"), t.untaken, bt.untaken, higher_is_better=False),
-            _count_tile("escalated", _l("Escalated to supervisors"), t.escalated, bt.escalated, higher_is_better=False),
+            _count_tile("untaken", _l("Not taken yet"), t.untaken, bt.untaken, url=links.journal(untaken=True),
+                        higher_is_better=False),
+            _count_tile("escalated", _l("Escalated to supervisors"), t.escalated, bt.escalated,
+                        url=links.journal(escalated=True), higher_is_better=False),
             _count_tile("ignored", _l("Ignored"), t.ignored, bt.ignored, url=links.journal(status="ignored"),
                         higher_is_better=False),
         ],
@@ -190,12 +192,12 @@ def tables(report: Report) -> list[Table]:
     for department, count in sorted(t.by_department.items(), key=lambda item: -item[1]):
         by_department.rows.append([label_of(DEPARTMENT_LABELS, department) if department else gettext("No goal"),
                                    count])
-        by_department.links.append(None)
+        by_department.links.append(links.journal(department=department) if department else None)
     ignored = Table("traffic_ignored", gettext("Ignored, by reason"), [gettext("Reason"), gettext("Records")],
                     chart="hbar")
     for reason_id, count in sorted(t.ignored_by_reason.items(), key=lambda item: -item[1]):
         ignored.rows.append([names["ignore_reason"].get(reason_id) or gettext("No reason"), count])
-        ignored.links.append(None)  # the journal filters one status, not the reason
+        ignored.links.append(links.journal(status="ignored", ignore_reason_id=reason_id) if reason_id else None)
     people = Table("traffic_employees", gettext("By employee"),
                    [gettext("Employee"), gettext("Taken"), gettext("Processed"), gettext("Wait until taken, median, min")],
                    chart="none")

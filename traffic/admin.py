@@ -8,28 +8,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.admin.base import JournalView
-from app.admin.filters import LocalSinceFilter, LocalUntilFilter, day_filters, filtered_list_url
+from app.admin.filters import (
+    ConditionFilter,
+    IdChoiceFilter,
+    LocalSinceFilter,
+    LocalUntilFilter,
+    day_filters,
+    filtered_list_url,
+    staff_options,
+)
 from app.domain.roles import Role
 from app.i18n import format_local
 from app.models.user import User
-from catalogs.labels import DOCUMENT_KIND_LABELS
+from catalogs.labels import DEPARTMENT_LABELS, DOCUMENT_KIND_LABELS
 from traffic.hooks import STATUS_LABELS
-from traffic.models import Traffic
-
-
-class IdChoiceFilter(FilterEqual):
-    """A choice of rows (goals, users) read on each request; the value is their integer id."""
-
-    def get_options(self, view):
-        from flask import has_app_context
-
-        return super().get_options(view) if has_app_context() else []
-
-    def validate(self, value) -> bool:
-        return str(value).isdigit()
-
-    def clean(self, value) -> int:
-        return int(value)
+from traffic.models import OPEN_STATUSES, Traffic
 
 
 def _goal_options():
@@ -40,18 +33,24 @@ def _goal_options():
     return [(str(goal.id), goal.name) for goal in visible_rows(db.session, ContactGoal)]
 
 
-def _user_options():
-    """Employees for the two user filters: ids and names only, read once per request."""
-    from flask import g
-    from sqlalchemy import select
-
+def _reason_options():
     from app.extensions import db
-    from app.models.user import User
+    from app.services.catalogs import visible_rows
+    from catalogs.models import IgnoreReason
 
-    if "journal_user_options" not in g:
-        rows = db.session.execute(select(User.id, User.full_name, User.username).order_by(User.username))
-        g.journal_user_options = [(str(id_), full_name or username) for id_, full_name, username in rows]
-    return g.journal_user_options
+    return [(str(reason.id), reason.name) for reason in visible_rows(db.session, IgnoreReason)]
+
+
+class DepartmentFilter(FilterEqual):
+    """The goal's department («Отдел»): the records whose goal belongs to it."""
+
+    def apply(self, query, value, alias=None):
+        from sqlalchemy import select
+
+        from catalogs.models import ContactGoal
+
+        return query.filter(self.get_column(alias).in_(select(ContactGoal.id)
+                                                       .where(ContactGoal.department == value)))
 
 
 def minutes_between(start, end) -> str:
@@ -83,8 +82,13 @@ class TrafficJournalView(JournalView):
         FilterEqual(Traffic.status, _l("Status"), options=tuple((code, _l(label))
                                                                for code, label in STATUS_LABELS.items())),
         IdChoiceFilter(Traffic.goal_id, _l("Goal"), options=_goal_options),
-        IdChoiceFilter(Traffic.taken_by_id, _l("Employee"), options=_user_options),
-        IdChoiceFilter(Traffic.registered_by_id, _l("Reception operator"), options=_user_options),
+        IdChoiceFilter(Traffic.taken_by_id, _l("Employee"), options=staff_options),
+        IdChoiceFilter(Traffic.registered_by_id, _l("Reception operator"), options=staff_options),
+        # added later, so the positions above (in bookmarked URLs: `flt0_5=…`) stay
+        DepartmentFilter(Traffic.goal_id, _l("Department"), options=tuple(DEPARTMENT_LABELS.items())),
+        ConditionFilter(Traffic.status, _l("Not taken yet"), lambda status: status.in_(OPEN_STATUSES)),
+        ConditionFilter(Traffic.escalated_at, _l("Escalated to supervisors"), lambda at: at.is_not(None)),
+        IdChoiceFilter(Traffic.ignore_reason_id, _l("Ignore reason"), options=_reason_options),
     )
     column_formatters = {
         "number": lambda v, c, m, n: m.number,
@@ -113,13 +117,18 @@ class TrafficJournalView(JournalView):
 
 
 def journal_url(first, last, *, channel: str | None = None, status: str | None = None, goal_id: int | None = None,
-                employee_id: int | None = None) -> str | None:
+                employee_id: int | None = None, department: str | None = None, untaken: bool = False,
+                escalated: bool = False, ignore_reason_id: int | None = None) -> str | None:
     """The journal of the local days `first`…`last` with the other filters given: where a KPI's count comes from."""
     wanted = [(Traffic.registered_at, LocalSinceFilter, first.isoformat()),
               (Traffic.registered_at, LocalUntilFilter, last.isoformat())]
-    for column, value in ((Traffic.channel, channel), (Traffic.status, status), (Traffic.goal_id, goal_id),
-                          (Traffic.taken_by_id, employee_id)):
+    for column, kind, value in ((Traffic.channel, FilterEqual, channel), (Traffic.status, FilterEqual, status),
+                                (Traffic.goal_id, IdChoiceFilter, goal_id),
+                                (Traffic.goal_id, DepartmentFilter, department),
+                                (Traffic.taken_by_id, IdChoiceFilter, employee_id),
+                                (Traffic.status, ConditionFilter, "1" if untaken else None),
+                                (Traffic.escalated_at, ConditionFilter, "1" if escalated else None),
+                                (Traffic.ignore_reason_id, IdChoiceFilter, ignore_reason_id)):
         if value is not None:
-            wanted.append((column, IdChoiceFilter if column in (Traffic.goal_id, Traffic.taken_by_id) else FilterEqual,
-                           str(value)))
+            wanted.append((column, kind, str(value)))
     return filtered_list_url("trafficjournal", wanted)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.filters import BaseDateFilter
 from flask_babel import lazy_gettext as _l
 
@@ -51,6 +51,55 @@ class LocalUntilFilter(LocalDayFilter):
 
     def operation(self):
         return _l("to")
+
+
+class IdChoiceFilter(FilterEqual):
+    """A choice of rows (goals, users, reasons) read on each request; the value is their integer id."""
+
+    def get_options(self, view):
+        from flask import has_app_context
+
+        return super().get_options(view) if has_app_context() else []
+
+    def validate(self, value) -> bool:
+        return str(value).isdigit() and int(value) < 2**63
+
+    def clean(self, value) -> int:
+        return int(value)
+
+
+class ConditionFilter(BaseSQLAFilter):
+    """«yes» / «no» for a condition on the row (`condition(column)` is an SQL expression): escalated, not taken."""
+
+    def __init__(self, column, name, condition):
+        super().__init__(column, name, options=(("1", _l("yes")), ("0", _l("no"))))
+        self.condition = condition
+
+    def validate(self, value) -> bool:
+        return value in ("0", "1")
+
+    def apply(self, query, value, alias=None):
+        condition = self.condition(self.get_column(alias))
+        return query.filter(condition if value == "1" else ~condition)
+
+    def operation(self):
+        from flask_admin.babel import lazy_gettext as flask_admin_word
+
+        return flask_admin_word("equals")  # in Flask-Admin's catalog, as its other filters read
+
+
+def staff_options():
+    """Employees for the user filters (ids and names only), read once per request."""
+    from flask import g
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.user import User
+
+    if "staff_filter_options" not in g:
+        rows = db.session.execute(select(User.id, User.full_name, User.username).order_by(User.username))
+        g.staff_filter_options = [(str(id_), full_name or username) for id_, full_name, username in rows]
+    return g.staff_filter_options
 
 
 def day_filters(column, name) -> list:

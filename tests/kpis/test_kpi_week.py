@@ -220,8 +220,43 @@ def check_page(login, people):
     assert "Иванова Мария" in listed and "Зубков Алексей" not in listed and "Петров Сергей" not in listed
     journal = re.search(r'id="tile-ignored".*?href="([^"]+)"', page, re.S).group(1)
     listed = text(browser.get(journal))
-    assert "Женщина с ребёнком" in listed and "Мужчина в синей куртке" not in listed
+    assert "Женщина с ребёнком" in listed and "Кузьмин Пётр" not in listed
     assert '<script type="application/json" id="kpi-charts">' in page and "vendor/chartjs/chart.umd.min.js" in page
+    for tile, shown, hidden in (
+            ("show_rate_confirmed", {"Зубков Алексей"}, {"Иванова Мария", "ООО «Автотранс»"}),  # B was not there
+            ("show_rate_unconfirmed", {"ООО «Автотранс»"}, {"Зубков Алексей", "Иванова Мария"}),  # D never called
+            ("untaken", {"Пара у Sportage"}, {"Кузьмин Пётр", "Женщина с ребёнком"}),
+            ("escalated", {"Пара у Sportage"}, {"Кузьмин Пётр", "Женщина с ребёнком"})):
+        assert_lists(browser, tile_link(page, tile), shown, hidden)
+    showroom = html.unescape(re.search(r'<a href="([^"]+)">Автосалон</a>', page).group(1))  # «by department» → that journal
+    assert_lists(browser, showroom, {"Кузьмин Пётр", "Женщина с ребёнком", "Пара у Sportage"}, set())
+    by_reason = re.search(r'id="table-traffic_ignored".*?<tbody>.*?<a href="([^"]+)">', page, re.S).group(1)
+    assert_lists(browser, html.unescape(by_reason), {"Женщина с ребёнком"}, {"Кузьмин Пётр", "Пара у Sportage"})
+    # with the report's filters, the lists behind the numbers apply them too
+    advisor_page = text(browser.get(f"/admin/kpis/?period=custom&from=2026-11-23&to=2026-11-25"
+                                    f"&employee_id={people['advisor'].id}"))
+    assert_lists(browser, tile_link(advisor_page, "no_show_rate"), {"Иванова Мария"}, {"Зубков Алексей"})
+    other = login(people["boss"]).get(tile_link(advisor_page, "no_show_rate").replace(
+        f"={people['advisor'].id}", f"={people['sales1'].id}"))
+    assert "Иванова Мария" not in text(other)  # the advisor filter is applied, not ignored
+    service_page = text(browser.get("/admin/kpis/?period=custom&from=2026-11-23&to=2026-11-25&department=service"))
+    assert_lists(browser, tile_link(service_page, "total"), set(), {"Кузьмин Пётр", "Пара у Sportage"})
+    showroom_page = text(browser.get("/admin/kpis/?period=custom&from=2026-11-23&to=2026-11-25&department=showroom"))
+    assert_lists(browser, tile_link(showroom_page, "total"), {"Кузьмин Пётр", "Пара у Sportage"}, set())
+    if 'id="tile-no_show_rate"' in showroom_page:
+        assert tile_link(showroom_page, "no_show_rate") is None  # the desk is the service's: no list of others
+
+
+def tile_link(page: str, key: str) -> str | None:
+    tile = re.split(r'id="tile-|</section>', page.split(f'id="tile-{key}"', 1)[1], maxsplit=1)[0]
+    found = re.search(r'href="([^"]+)"', tile)
+    return html.unescape(found.group(1)) if found else None
+
+
+def assert_lists(browser, link: str, shown: set[str], hidden: set[str]) -> None:
+    listed = text(browser.get(link))
+    assert all(name in listed for name in shown), (link, shown)
+    assert not any(name in listed for name in hidden), (link, hidden)
 
 
 def check_xlsx(login, people, week, tmp_path):

@@ -206,7 +206,8 @@ def test_journal_filters_times_and_a_formula_safe_export(session, clock, goal, r
     clock.advance(minutes=2, seconds=5)
     service.take(session, row.id, user_id=goal.specialists[0].id, clock=clock)
     boss = login(make_user("supervisor"))
-    # filters by index: 0-2 the registration day, 3 channel, 4 status, 5 goal, 6 employee, 7 operator
+    # filters by index: 0-2 the registration day, 3 channel, 4 status, 5 goal, 6 employee, 7 operator, 8 department,
+    # 9 not taken, 10 escalated, 11 ignore reason
     page = boss.get("/admin/trafficjournal/?flt0_4=in_processing").get_data(as_text=True)
     assert row.number in page and other.number not in page and "2:05" in page
     by_goal = boss.get(f"/admin/trafficjournal/?flt0_5={goal.id}").get_data(as_text=True)
