@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models.user import User
 from app.services.regulations import load_regulations
+from app.timers.models import ScheduledAction
+from app.timers.service import schedule
 from appeals.models import Appeal
 from catalogs.models import AppealCategory, ContactGoal, IgnoreReason
 from desk.models import Booking, ConfirmationAttempt
 from kpis import rules
+from kpis.models import RolledDay, TrafficDay, TrafficMinutes
 from kpis.rules import (
     AppealFigures,
     BookingGroup,
@@ -70,9 +73,21 @@ def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters
     start, end = _range(period, zone)
     hour_of = _hour_reader(session)
     desk = rules.desk_figures(_booking_groups(session, start, end, filters, zone, hour_of), period)
-    traffic_groups = _traffic_groups(session, start, end, filters, zone, hour_of)
-    waits, processing, employees = _traffic_times(session, start, end, filters)
-    traffic = rules.traffic_figures(traffic_groups, period, waits=waits, processing=processing, employees=employees)
+    groups, wait_rows, processing_rows = [], [], []
+    live_from = _live_from(session, period)
+    if live_from > period.first:  # the settled days, from the roll-ups
+        rolled = Period(period.first, live_from - timedelta(days=1))
+        groups += _rolled_traffic_groups(session, rolled, filters)
+        wait_rows += _rolled_minutes(session, rolled, filters, "wait")
+        processing_rows += _rolled_minutes(session, rolled, filters, "processing")
+    if live_from <= period.last:  # the recent days (and any not rolled up), counted live
+        live_start = _range(Period(live_from, period.last), zone)[0]
+        groups += _traffic_groups(session, live_start, end, filters, zone, hour_of)
+        waits_live, processing_live = _traffic_times(session, live_start, end, filters)
+        wait_rows += waits_live
+        processing_rows += processing_live
+    waits, processing, employees = _fold_times(wait_rows, processing_rows)
+    traffic = rules.traffic_figures(groups, period, waits=waits, processing=processing, employees=employees)
     appeals = rules.appeal_figures(_appeal_counts(session, start, end, filters))
     held, missed = _meetings(session, start, end, filters)
     leads = rules.lead_figures(_run_groups(session, start, end, filters), meetings_held=held, meetings_missed=missed,
@@ -183,28 +198,164 @@ def _traffic_groups(session: Session, start: datetime, end: datetime, filters: F
             for at, channel, goal_id, department, status, was_escalated, reason_id, count in session.execute(query)]
 
 
-def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters):
-    """The minute histograms of waits and processing, and each employee's taken / processed / waits."""
+def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters, *, by_goal: bool = False):
+    """(employee, wait minutes, taken, processed) and (processing minutes, count) rows of the range; with the goal
+    first in each row when `by_goal` (the roll-ups keep it for the department filter)."""
     wait = _minutes_between(session, Traffic.registered_at, Traffic.taken_at)
     processing = _minutes_between(session, Traffic.taken_at, Traffic.processed_at)
     done = case((Traffic.status == "processed", 1), else_=0)
+    goal = (Traffic.goal_id,) if by_goal else ()
+    query = _traffic_scope(select(*goal, Traffic.taken_by_id, wait, func.count(), func.sum(done))
+                           .where(Traffic.taken_at.is_not(None)), start, end, filters)
+    waits = session.execute(query.group_by(*goal, Traffic.taken_by_id, wait)).all()
+    query = _traffic_scope(select(*goal, Traffic.taken_by_id, processing, func.count())
+                           .where(Traffic.taken_at.is_not(None), Traffic.processed_at.is_not(None)),
+                           start, end, filters)
+    spent = session.execute(query.group_by(*goal, Traffic.taken_by_id, processing)).all()
+    return waits, spent
+
+
+def _fold_times(wait_rows, processing_rows):
+    """The minute histograms of waits and processing, and each employee's taken / processed / waits."""
     waits: dict[int, int] = {}
     people: dict[int, dict] = defaultdict(lambda: {"taken": 0, "processed": 0, "waits": {}})
-    query = _traffic_scope(select(Traffic.taken_by_id, wait, func.count(), func.sum(done))
-                           .where(Traffic.taken_at.is_not(None)), start, end, filters)
-    for user_id, minutes, count, processed in session.execute(query.group_by(Traffic.taken_by_id, wait)):
+    for user_id, minutes, count, processed in wait_rows:
         waits[minutes] = waits.get(minutes, 0) + count
         if user_id is not None:
             person = people[user_id]
             person["taken"] += count
             person["processed"] += int(processed or 0)
             person["waits"][minutes] = person["waits"].get(minutes, 0) + count
-    query = _traffic_scope(select(processing, func.count()).where(Traffic.taken_at.is_not(None),
-                                                                  Traffic.processed_at.is_not(None)), start, end, filters)
-    spent = {minutes: count for minutes, count in session.execute(query.group_by(processing))}
+    spent: dict[int, int] = {}
+    for _user_id, minutes, count in processing_rows:
+        spent[minutes] = spent.get(minutes, 0) + count
     employees = [EmployeeTraffic(user_id=user_id, taken=p["taken"], processed=p["processed"], wait_minutes=p["waits"])
-                 for user_id, p in people.items()]
+                 for user_id, p in sorted(people.items())]
     return waits, spent, employees
+
+
+# ----- the roll-ups of settled days (kpis/models.py)
+
+SETTLED_AFTER_DAYS = 1  # a day is read from the roll-ups from the night after it (late changes: RECOUNT_DAYS)
+RECOUNT_DAYS = 14  # each night the last two weeks are counted again: a late take or processing still shows
+
+
+def _live_from(session: Session, period: Period) -> date:
+    """The first day of the period not in the roll-ups: days before it are read from them, the rest live."""
+    rolled = set(session.scalars(select(RolledDay.day).where(RolledDay.day >= period.first,
+                                                             RolledDay.day <= period.last)))
+    day = period.first
+    while day <= period.last and day in rolled:
+        day += timedelta(days=1)
+    return day
+
+
+def _rolled_scope(query, model, period: Period, filters: Filters):
+    query = query.where(model.day >= period.first, model.day <= period.last)
+    if filters.department is not None:
+        query = query.join(ContactGoal, ContactGoal.id == model.goal_id).where(
+            ContactGoal.department == filters.department)
+    if filters.employee_id is not None:
+        query = query.where(model.taken_by_id == filters.employee_id)
+    return query
+
+
+def _rolled_traffic_groups(session: Session, period: Period, filters: Filters) -> list[TrafficGroup]:
+    goal = aliased(ContactGoal)
+    r = TrafficDay
+    columns = (r.day, r.channel, r.goal_id, goal.department, r.status, r.escalated, r.ignore_reason_id)
+    query = _rolled_scope(select(*columns, func.sum(r.count)).outerjoin(goal, goal.id == r.goal_id), r, period,
+                          filters).group_by(*columns)
+    return [TrafficGroup(day=day, channel=channel, goal_id=goal_id, department=department, status=status,
+                         escalated=bool(escalated), ignore_reason_id=reason_id, count=int(count))
+            for day, channel, goal_id, department, status, escalated, reason_id, count in session.execute(query)]
+
+
+def _rolled_minutes(session: Session, period: Period, filters: Filters, kind: str) -> list[tuple]:
+    m = TrafficMinutes
+    extra = (func.sum(m.processed),) if kind == "wait" else ()
+    query = _rolled_scope(select(m.taken_by_id, m.minutes, func.sum(m.count), *extra).where(m.kind == kind), m,
+                          period, filters).group_by(m.taken_by_id, m.minutes)
+    return [tuple(int(v) if v is not None and i >= 2 else v for i, v in enumerate(row))
+            for row in session.execute(query)]
+
+
+def roll_up_day(session: Session, day: date, *, zone: ZoneInfo, now: datetime) -> None:
+    """Count the local day's traffic into the roll-ups (replacing what was there). Not committed here."""
+    start, end = _range(Period(day, day), zone)
+    session.execute(delete(TrafficDay).where(TrafficDay.day == day))
+    session.execute(delete(TrafficMinutes).where(TrafficMinutes.day == day))
+    columns = (Traffic.channel, Traffic.goal_id, Traffic.status, Traffic.escalated_at.is_not(None),
+               Traffic.ignore_reason_id, Traffic.taken_by_id)
+    groups = session.execute(select(*columns, func.count()).where(Traffic.registered_at >= start,
+                                                                  Traffic.registered_at < end).group_by(*columns))
+    rows = [{"day": day, "channel": channel, "goal_id": goal_id, "status": status, "escalated": bool(escalated),
+             "ignore_reason_id": reason_id, "taken_by_id": user_id, "count": count}
+            for channel, goal_id, status, escalated, reason_id, user_id, count in groups]
+    if rows:
+        session.execute(insert(TrafficDay), rows)
+    waits, spent = _traffic_times(session, start, end, Filters(), by_goal=True)
+    minutes = [{"day": day, "kind": "wait", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value,
+                "count": count, "processed": int(processed or 0)} for goal_id, user_id, value, count, processed in waits]
+    minutes += [{"day": day, "kind": "processing", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value,
+                 "count": count, "processed": 0} for goal_id, user_id, value, count in spent]
+    if minutes:
+        session.execute(insert(TrafficMinutes), minutes)
+    rolled = session.get(RolledDay, day)
+    if rolled is None:
+        session.add(RolledDay(day=day, rolled_at=now))
+    else:
+        rolled.rolled_at = now
+
+
+def days_to_roll_up(session: Session, *, today: date, zone: ZoneInfo) -> list[date]:
+    """The settled days the nightly run counts: the last RECOUNT_DAYS again, and any older day with traffic that
+    was never rolled up (the first run after an install counts the whole history)."""
+    last = today - timedelta(days=SETTLED_AFTER_DAYS)
+    recent = [last - timedelta(days=n) for n in range(RECOUNT_DAYS - SETTLED_AFTER_DAYS + 1)]
+    first_at = session.scalar(select(func.min(Traffic.registered_at)))
+    if first_at is None:
+        return []
+    first = first_at.astimezone(zone).date()
+    rolled = set(session.scalars(select(RolledDay.day).where(RolledDay.day >= first)))
+    older, day = [], first
+    while day < recent[-1]:
+        if day not in rolled:
+            older.append(day)
+        day += timedelta(days=1)
+    return older + [day for day in reversed(recent) if day >= first]
+
+
+def roll_up(session: Session, *, clock) -> int:
+    """The nightly roll-up (the `kpi_rollup` timer's work): how many days were counted."""
+    zone = dealership_zone(session)
+    now = clock.now()
+    days = days_to_roll_up(session, today=now.astimezone(zone).date(), zone=zone)
+    for day in days:
+        roll_up_day(session, day, zone=zone, now=now)
+    return len(days)
+
+
+ROLLUP_HOUR = 3  # local time: the night, when nobody reads the report
+
+
+def ensure_rollup_timer(session: Session, *, clock) -> int:
+    """Tonight's roll-up timer (idempotent): 03:00 in the dealership's zone."""
+    zone = dealership_zone(session)
+    today = clock.now().astimezone(zone).date()
+    key = f"kpi_rollup:{today.isoformat()}"
+    if session.scalar(select(ScheduledAction.id).where(ScheduledAction.idempotency_key == key)) is not None:
+        return 0
+    due = datetime.combine(today, time(ROLLUP_HOUR), tzinfo=zone).astimezone(UTC)
+    schedule(session, kind="kpi_rollup", due_at=due, key=key, clock=clock, payload={"day": today.isoformat()})
+    return 1
+
+
+def _rollup_due(session: Session, action: ScheduledAction, clock) -> None:
+    roll_up(session, clock=clock)
+
+
+TIMER_HANDLERS = {"kpi_rollup": _rollup_due}
 
 
 # ----- appeals and leads

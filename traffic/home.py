@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.domain.roles import Role
@@ -28,12 +28,21 @@ def _elapsed(rows, now: datetime) -> list[tuple[Traffic, int]]:
     return [(row, int((now - row.registered_at).total_seconds() // 60)) for row in rows]
 
 
+def _oldest_open(*conditions):
+    """The ids of the oldest untaken records (with `conditions`), read status by status down the
+    (status, registered_at) index: with `status IN (…)` the planner may walk the whole journal by date instead
+    (a second at three million rows)."""
+    parts = [select(Traffic.id, Traffic.registered_at).where(Traffic.status == status, *conditions)
+             .order_by(Traffic.registered_at, Traffic.id).limit(LIMIT).subquery() for status in OPEN_STATUSES]
+    return union_all(*(select(part.c.id) for part in parts))
+
+
 def reception_day(session, user, now: datetime) -> dict:
     """Who waits to be taken (oldest first, with the minutes waited) and today's traffic by status."""
     start, end = _today(session, now)
     waiting = session.scalars(select(Traffic).options(joinedload(Traffic.goal), joinedload(Traffic.client),
                                                       joinedload(Traffic.responsible))
-                              .where(Traffic.status.in_(OPEN_STATUSES)).order_by(Traffic.registered_at, Traffic.id)
+                              .where(Traffic.id.in_(_oldest_open())).order_by(Traffic.registered_at, Traffic.id)
                               .limit(LIMIT))
     counts = dict(session.execute(select(Traffic.status, func.count()).where(
         Traffic.registered_at >= start, Traffic.registered_at < end).group_by(Traffic.status)).all())
@@ -50,9 +59,9 @@ def my_traffic(session, user, now: datetime) -> dict:
                            .order_by(Traffic.taken_at).limit(LIMIT))
     my_goals = select(ContactGoal.id).where(ContactGoal.specialists.any(id=user.id))
     offered = session.scalars(select(Traffic).options(joinedload(Traffic.goal), joinedload(Traffic.client))
-                              .where(Traffic.status.in_(OPEN_STATUSES),
-                                     or_(Traffic.responsible_id == user.id,
-                                         (Traffic.responsible_id.is_(None)) & Traffic.goal_id.in_(my_goals)))
+                              .where(Traffic.id.in_(_oldest_open(
+                                  or_(Traffic.responsible_id == user.id,
+                                      (Traffic.responsible_id.is_(None)) & Traffic.goal_id.in_(my_goals)))))
                               .order_by(Traffic.registered_at, Traffic.id).limit(LIMIT))
     return {"mine": _elapsed(mine, now), "offered": _elapsed(offered, now)}
 

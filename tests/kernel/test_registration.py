@@ -17,13 +17,14 @@ WING_KINDS = {
              "bookings_day_end"},
     "traffic": {"traffic_escalation"},
     "leads": {"cadence_step", "lead_no_show_check"},
+    "kpis": {"kpi_rollup"},
 }
 
 
 def test_each_wing_plugs_in_its_timer_kinds_the_daily_list_and_the_outbox(app):
     registry = app.extensions["timers"]
     assert set(registry.handlers) == set().union(*WING_KINDS.values())
-    assert [ensure.__module__ for ensure in registry.periodic] == ["desk.service", "desk.service"]
+    assert [ensure.__module__ for ensure in registry.periodic] == ["desk.service", "desk.service", "kpis.service"]
     assert set(registry.resenders) == {"messages"}
 
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.timers.service import reconcile
 from catalogs.models import CancellationReason, ContactGoal, IgnoreReason
 from desk import service as desk
 from desk.rules import WorkLine
 from kpis import service as kpis
+from kpis.models import RolledDay, TrafficDay
 from kpis.rules import Period
 from leads import service as leads
 from tests import factories as f
@@ -296,3 +297,40 @@ def test_a_day_in_moscow_is_not_a_day_in_utc(session, clock, people):
     assert t.per_day == {MONDAY: {"call": 1}, TUESDAY: {"call": 1}}
     assert figures(session, TUESDAY, TUESDAY).traffic.total == 1
     assert clock.now() + timedelta(minutes=31) == msk(2026, 11, 24, 0, 30)
+
+
+def test_the_roll_ups_give_the_same_figures_as_the_facts(session, week, people):
+    """Settled days are read from the nightly roll-ups: every figure, with every filter, is what the facts say."""
+    filters = ({}, {"department": "showroom"}, {"department": "service"}, {"employee_id": people["sales1"].id},
+               {"employee_id": people["sales2"].id, "department": "showroom"})
+    live = [figures(session, MONDAY, WEDNESDAY, **given) for given in filters]
+    for day in (MONDAY, TUESDAY):  # Wednesday stays live: the report joins both
+        kpis.roll_up_day(session, day, zone=f.MSK, now=msk(2026, 11, 27, 3, 0))
+    session.commit()
+    assert kpis._live_from(session, Period(MONDAY, WEDNESDAY)) == WEDNESDAY
+    assert [figures(session, MONDAY, WEDNESDAY, **given) for given in filters] == live
+    assert session.scalar(select(func.count()).select_from(TrafficDay)) > 0
+
+
+def test_the_nightly_timer_counts_settled_days_and_counts_a_late_change_again(session, clock, dispatcher, week,
+                                                                               people):
+    night(session, clock, dispatcher, msk(2026, 11, 26, 3, 0))  # Thursday night: Wednesday is over
+    assert set(session.scalars(select(RolledDay.day))) == {MONDAY, TUESDAY, WEDNESDAY}  # from the first traffic
+    assert figures(session, MONDAY, MONDAY).traffic.untaken == 1
+    # the record nobody took is taken on Thursday: the report reads the roll-up, recounted the next night
+    clock.set(msk(2026, 11, 26, 10, 0))
+    traffic.take(session, week["traffic"][2].id, user_id=people["sales1"].id, clock=clock)
+    assert figures(session, MONDAY, MONDAY).traffic.untaken == 1  # the roll-up is a night behind
+    night(session, clock, dispatcher, msk(2026, 11, 27, 3, 0))
+    session.expire_all()
+    assert figures(session, MONDAY, MONDAY).traffic.untaken == 0
+    later = kpis.days_to_roll_up(session, today=WEDNESDAY + timedelta(days=30), zone=f.MSK)
+    assert later[-1] == WEDNESDAY + timedelta(days=30 - kpis.SETTLED_AFTER_DAYS)  # up to the last settled day
+    assert MONDAY not in later and WEDNESDAY not in later  # older days, once counted, are left as they are
+    assert later[0] == max(session.scalars(select(RolledDay.day))) + timedelta(days=1)  # never counted: counted
+
+
+def night(session, clock, dispatcher, at) -> None:
+    clock.set(at)
+    reconcile(session, clock=clock, dispatcher=dispatcher)  # tonight's timer exists, as the reconciler makes it
+    tick(session, clock, dispatcher, at)
