@@ -16,11 +16,11 @@ def kpi_tiles(session, user, now: datetime) -> dict:
     """Today's and this week's figures, each against its previous period, as on «Показатели»."""
     zone = service.dealership_zone(session)
     today = now.astimezone(zone).date()
-    periods = []
+    periods, memo = [], {}
     for name in ("today", "week"):
         period = rules.named_period(name, today)
-        report = service.report(session, period, zone=zone)
-        before = service.report(session, rules.previous_period(name, period), zone=zone)
+        report = service.report(session, period, zone=zone, brief=True, memo=memo)
+        before = service.report(session, rules.previous_period(name, period), zone=zone, brief=True, memo=memo)
         tiles = [tile for section in present.tiles(report, before).values() for tile in section if tile.key in TILES]
         periods.append((name, present.period_label(report), sorted(tiles, key=lambda t: TILES.index(t.key))))
     return {"periods": periods}

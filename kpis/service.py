@@ -67,9 +67,14 @@ def dealership_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(load_regulations(session).timezone)
 
 
-def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters = Filters()) -> Report:
+def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters = Filters(), brief: bool = False,
+           memo: dict | None = None) -> Report:
     """Every figure of the period, filtered by department (the goal's; the desk and appeals are the service's,
-    leads the showroom's) and employee (who took the traffic, the booking's advisor, the lead's manager)."""
+    leads the showroom's) and employee (who took the traffic, the booking's advisor, the lead's manager).
+
+    `brief`: only what the home tiles show (no appeals, processing times, meetings, calls or names). `memo`, shared
+    by the reports of one page: the live traffic of the same days is counted once (today's, for today and the week).
+    """
     start, end = _range(period, zone)
     hour_of = _hour_reader(session)
     desk = rules.desk_figures(_booking_groups(session, start, end, filters, zone, hour_of), period)
@@ -79,21 +84,30 @@ def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters
         rolled = Period(period.first, live_from - timedelta(days=1))
         groups += _rolled_traffic_groups(session, rolled, filters)
         wait_rows += _rolled_minutes(session, rolled, filters, "wait")
-        processing_rows += _rolled_minutes(session, rolled, filters, "processing")
+        if not brief:
+            processing_rows += _rolled_minutes(session, rolled, filters, "processing")
     if live_from <= period.last:  # the recent days (and any not rolled up), counted live
         live_start = _range(Period(live_from, period.last), zone)[0]
-        groups += _traffic_groups(session, live_start, end, filters, zone, hour_of)
-        waits_live, processing_live = _traffic_times(session, live_start, end, filters)
+        key = (live_start, end, filters, brief)
+        if memo is None or key not in memo:
+            live = (_traffic_groups(session, live_start, end, filters, zone, hour_of),
+                    *_traffic_times(session, live_start, end, filters, processing=not brief))
+            if memo is not None:
+                memo[key] = live
+        live_groups, waits_live, processing_live = memo[key] if memo is not None else live
+        groups += live_groups
         wait_rows += waits_live
         processing_rows += processing_live
     waits, processing, employees = _fold_times(wait_rows, processing_rows)
     traffic = rules.traffic_figures(groups, period, waits=waits, processing=processing, employees=employees)
-    appeals = rules.appeal_figures(_appeal_counts(session, start, end, filters))
-    held, missed = _meetings(session, start, end, filters)
+    appeals = rules.appeal_figures([] if brief else _appeal_counts(session, start, end, filters))
+    held, missed = (0, 0) if brief else _meetings(session, start, end, filters)
     leads = rules.lead_figures(_run_groups(session, start, end, filters), meetings_held=held, meetings_missed=missed,
-                               calls=_calls(session, start, end, filters))
+                               calls=[] if brief else _calls(session, start, end, filters))
+    names = ({"goal": {}, "ignore_reason": {}, "category": {}, "user": {}} if brief
+             else _names(session, traffic, appeals, leads))
     return Report(period=period, filters=filters, desk=desk, traffic=traffic, appeals=appeals, leads=leads,
-                  names=_names(session, traffic, appeals, leads))
+                  names=names)
 
 
 def _range(period: Period, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -198,20 +212,23 @@ def _traffic_groups(session: Session, start: datetime, end: datetime, filters: F
             for at, channel, goal_id, department, status, was_escalated, reason_id, count in session.execute(query)]
 
 
-def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters, *, by_goal: bool = False):
+def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters, *, by_goal: bool = False,
+                   processing: bool = True):
     """(employee, wait minutes, taken, processed) and (processing minutes, count) rows of the range; with the goal
     first in each row when `by_goal` (the roll-ups keep it for the department filter)."""
     wait = _minutes_between(session, Traffic.registered_at, Traffic.taken_at)
-    processing = _minutes_between(session, Traffic.taken_at, Traffic.processed_at)
     done = case((Traffic.status == "processed", 1), else_=0)
     goal = (Traffic.goal_id,) if by_goal else ()
     query = _traffic_scope(select(*goal, Traffic.taken_by_id, wait, func.count(), func.sum(done))
                            .where(Traffic.taken_at.is_not(None)), start, end, filters)
     waits = session.execute(query.group_by(*goal, Traffic.taken_by_id, wait)).all()
-    query = _traffic_scope(select(*goal, Traffic.taken_by_id, processing, func.count())
+    if not processing:
+        return waits, []
+    spent_minutes = _minutes_between(session, Traffic.taken_at, Traffic.processed_at)
+    query = _traffic_scope(select(*goal, Traffic.taken_by_id, spent_minutes, func.count())
                            .where(Traffic.taken_at.is_not(None), Traffic.processed_at.is_not(None)),
                            start, end, filters)
-    spent = session.execute(query.group_by(*goal, Traffic.taken_by_id, processing)).all()
+    spent = session.execute(query.group_by(*goal, Traffic.taken_by_id, spent_minutes)).all()
     return waits, spent
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.browser.helpers import (
     desk_row,
@@ -558,11 +558,24 @@ def test_admin_day(page, login, admin_day, db_session, screenshot):
     settings_row = rows.filter(has=page.locator("ul.audit-changes ins", has_text="+7 495 123-45-67"))
     expect(settings_row).to_have_count(1)
     expect(table).to_contain_text("Контрольный звонок через неделю")
-    # the demo's leads, cadence runs and call tasks too (the workers' entries, no one's name)
-    expect(table).to_contain_text("Задачи на звонок")
-    for raw in ("<", "None", "+00:00", "cadence_id", "cadence_run_id", "next_call_at", "call_task", "specialists",
-                "10:00:00", "Статус: open"):
+    # the demo's leads, cadence runs and call tasks too (the workers' entries, no one's name), in words; read
+    # narrowed to each (the «entity equals» filter): how many fit the first page depends on the hour of the seed,
+    # and a demo seeded after the working day has no call task yet (the cadences' first calls are due tomorrow)
+    from app.audit.models import AuditEntry
+
+    raws = ("<", "None", "+00:00", "cadence_id", "cadence_run_id", "next_call_at", "call_task", "specialists",
+            "10:00:00", "Статус: open")
+    for raw in raws:
         expect(table).not_to_contain_text(raw)
+    call_tasks = db_session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "call_task"))
+    for entity, label in (("lead", "Лиды"), ("cadence_run", "Регламенты касаний"), ("call_task", "Задачи на звонок")):
+        if entity == "call_task" and not call_tasks:
+            continue
+        page.goto(f"/admin/audit/?flt0_2={entity}")
+        expect(table.locator("td.col-entity").first).to_have_text(label)
+        for raw in raws:
+            expect(table).not_to_contain_text(raw)
+    page.goto("/admin/audit/")
 
     # what the administrator did today, one screen: the log narrowed to their login
     filters = page.locator(".field-filters")

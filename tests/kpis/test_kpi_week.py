@@ -310,6 +310,15 @@ def test_the_roll_ups_give_the_same_figures_as_the_facts(session, week, people):
     assert kpis._live_from(session, Period(MONDAY, WEDNESDAY)) == WEDNESDAY
     assert [figures(session, MONDAY, WEDNESDAY, **given) for given in filters] == live
     assert session.scalar(select(func.count()).select_from(TrafficDay)) > 0
+    # the home's brief reports (sharing today's live traffic) give the tiles' figures of the full one
+    memo = {}
+    for first in (MONDAY, TUESDAY, WEDNESDAY):
+        brief = kpis.report(session, Period(first, WEDNESDAY), zone=f.MSK, brief=True, memo=memo)
+        full = figures(session, first, WEDNESDAY)
+        assert (brief.desk, brief.leads.cadences_started) == (full.desk, full.leads.cadences_started)
+        assert (brief.traffic.total, brief.traffic.wait_minutes_p50, brief.traffic.untaken, brief.traffic.escalated) == (
+            full.traffic.total, full.traffic.wait_minutes_p50, full.traffic.untaken, full.traffic.escalated)
+    assert len(memo) == 1  # Wednesday's live traffic, counted once for the three
 
 
 def test_the_nightly_timer_counts_settled_days_and_counts_a_late_change_again(session, clock, dispatcher, week,
