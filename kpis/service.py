@@ -88,13 +88,12 @@ def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters
             processing_rows += _rolled_minutes(session, rolled, filters, "processing")
     if live_from <= period.last:  # the recent days (and any not rolled up), counted live
         live_start = _range(Period(live_from, period.last), zone)[0]
+        memo = {} if memo is None else memo
         key = (live_start, end, filters, brief)
-        if memo is None or key not in memo:
-            live = (_traffic_groups(session, live_start, end, filters, zone, hour_of),
-                    *_traffic_times(session, live_start, end, filters, processing=not brief))
-            if memo is not None:
-                memo[key] = live
-        live_groups, waits_live, processing_live = memo[key] if memo is not None else live
+        if key not in memo:
+            memo[key] = (_traffic_groups(session, live_start, end, filters, zone, hour_of),
+                         *_traffic_times(session, live_start, end, filters, processing=not brief))
+        live_groups, waits_live, processing_live = memo[key]
         groups += live_groups
         wait_rows += waits_live
         processing_rows += processing_live
@@ -188,14 +187,19 @@ def _booking_groups(session: Session, start: datetime, end: datetime, filters: F
 # ----- traffic
 
 
-def _traffic_scope(query, start: datetime, end: datetime, filters: Filters):
-    query = query.where(Traffic.registered_at >= start, Traffic.registered_at < end)
+def _by_department_and_employee(query, source, filters: Filters):
+    """The report's filters on traffic rows, or on their roll-ups (both have goal_id and taken_by_id)."""
     if filters.department is not None:
-        query = query.join(ContactGoal, ContactGoal.id == Traffic.goal_id).where(
+        query = query.join(ContactGoal, ContactGoal.id == source.goal_id).where(
             ContactGoal.department == filters.department)
     if filters.employee_id is not None:
-        query = query.where(Traffic.taken_by_id == filters.employee_id)
+        query = query.where(source.taken_by_id == filters.employee_id)
     return query
+
+
+def _traffic_scope(query, start: datetime, end: datetime, filters: Filters):
+    return _by_department_and_employee(query.where(Traffic.registered_at >= start, Traffic.registered_at < end),
+                                       Traffic, filters)
 
 
 def _traffic_groups(session: Session, start: datetime, end: datetime, filters: Filters, zone: ZoneInfo,
@@ -268,13 +272,8 @@ def _live_from(session: Session, period: Period) -> date:
 
 
 def _rolled_scope(query, model, period: Period, filters: Filters):
-    query = query.where(model.day >= period.first, model.day <= period.last)
-    if filters.department is not None:
-        query = query.join(ContactGoal, ContactGoal.id == model.goal_id).where(
-            ContactGoal.department == filters.department)
-    if filters.employee_id is not None:
-        query = query.where(model.taken_by_id == filters.employee_id)
-    return query
+    return _by_department_and_employee(query.where(model.day >= period.first, model.day <= period.last), model,
+                                       filters)
 
 
 def _rolled_traffic_groups(session: Session, period: Period, filters: Filters) -> list[TrafficGroup]:

@@ -25,20 +25,19 @@ from traffic.hooks import STATUS_LABELS
 from traffic.models import OPEN_STATUSES, Traffic
 
 
-def _goal_options():
-    from app.extensions import db
-    from app.services.catalogs import visible_rows
-    from catalogs.models import ContactGoal
+def _visible(model_name: str):
+    """The choices of a filter over a catalog (goals, ignore reasons): its visible rows, read on each request."""
+    def options():
+        import catalogs.models
+        from app.extensions import db
+        from app.services.catalogs import visible_rows
 
-    return [(str(goal.id), goal.name) for goal in visible_rows(db.session, ContactGoal)]
+        return [(str(row.id), row.name) for row in visible_rows(db.session, getattr(catalogs.models, model_name))]
+    return options
 
 
-def _reason_options():
-    from app.extensions import db
-    from app.services.catalogs import visible_rows
-    from catalogs.models import IgnoreReason
-
-    return [(str(reason.id), reason.name) for reason in visible_rows(db.session, IgnoreReason)]
+_goal_options = _visible("ContactGoal")
+_reason_options = _visible("IgnoreReason")
 
 
 class DepartmentFilter(FilterEqual):
