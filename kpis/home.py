@@ -19,8 +19,8 @@ def kpi_tiles(session, user, now: datetime) -> dict:
     periods, memo = [], {}
     for name in ("today", "week"):
         period = rules.named_period(name, today)
-        report = service.report(session, period, zone=zone, brief=True, memo=memo)
-        before = service.report(session, rules.previous_period(name, period), zone=zone, brief=True, memo=memo)
+        report = service.report(session, period, zone=zone, parts=service.TILES, memo=memo)
+        before = service.report(session, rules.previous_period(name, period), zone=zone, parts=service.TILES, memo=memo)
         tiles = [tile for section in present.tiles(report, before).values() for tile in section if tile.key in TILES]
         periods.append((name, present.period_label(report), sorted(tiles, key=lambda t: TILES.index(t.key))))
     return {"periods": periods}

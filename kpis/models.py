@@ -25,13 +25,16 @@ class RolledDay(db.Model):
 
 
 class TrafficDay(db.Model):
-    """The day's traffic records counted by what the report groups them by."""
+    """The day's traffic records counted by what the report groups them by: once with who took them
+    (`by_employee`, for the employee filter and the employees' table) and once across employees (`taken_by_id`
+    empty), which the unfiltered report reads — a fraction of the rows."""
 
     __tablename__ = "kpi_traffic_day"
-    __table_args__ = (Index("ix_kpi_traffic_day_day", "day"),)
+    __table_args__ = (Index("ix_kpi_traffic_day_by_employee_day", "by_employee", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
+    by_employee: Mapped[bool] = mapped_column(Boolean)
     channel: Mapped[str] = mapped_column(String(16))
     goal_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
@@ -43,14 +46,16 @@ class TrafficDay(db.Model):
 
 class TrafficMinutes(db.Model):
     """The day's minute histograms: waits until taken (`kind` «wait», with how many of them were processed) and
-    processing times («processing»), per goal and employee."""
+    processing times («processing»), per goal and employee (`by_employee`); processing also across employees, as
+    the unfiltered report reads it (the employees' table needs only their waits)."""
 
     __tablename__ = "kpi_traffic_minutes"
-    __table_args__ = (Index("ix_kpi_traffic_minutes_kind_day", "kind", "day"),)
+    __table_args__ = (Index("ix_kpi_traffic_minutes_kind_by_employee_day", "kind", "by_employee", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
+    by_employee: Mapped[bool] = mapped_column(Boolean)
     goal_id: Mapped[int | None] = mapped_column(Integer)
     taken_by_id: Mapped[int | None] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)

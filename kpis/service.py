@@ -2,8 +2,9 @@
 
 Each query reads one period range of one indexed time column and groups in the database, so a page costs the
 same handful of statements for a day as for a month (no query per row, no rows shipped to Python to be counted).
-Days are the dealership's: the queries group by UTC hour and the hours are put on their local day here, which is
-right in every zone whose offset is whole hours (all of Russia's), across DST changes too.
+Days are the dealership's: PostgreSQL groups by the local day itself; SQLite, which knows no zones, groups by UTC
+hour and the hours are put on their local day here, which is right in every zone whose offset is whole hours (all
+of Russia's), across DST changes too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, delete, func, insert, select
+from sqlalchemy import Date, Integer, case, cast, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models.user import User
@@ -67,44 +68,61 @@ def dealership_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(load_regulations(session).timezone)
 
 
-def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters = Filters(), brief: bool = False,
-           memo: dict | None = None) -> Report:
-    """Every figure of the period, filtered by department (the goal's; the desk and appeals are the service's,
-    leads the showroom's) and employee (who took the traffic, the booking's advisor, the lead's manager).
+@dataclass(frozen=True)
+class Parts:
+    """What a report counts beyond the desk, the traffic totals, waits and the cadence runs."""
 
-    `brief`: only what the home tiles show (no appeals, processing times, meetings, calls or names). `memo`, shared
-    by the reports of one page: the live traffic of the same days is counted once (today's, for today and the week).
+    processing: bool = True  # processing times
+    appeals: bool = True
+    meetings: bool = True
+    calls: bool = True  # the leads' calls by manager and outcome
+    names: bool = True  # the names of the goals, reasons, categories and people the figures are about
+
+
+FULL = Parts()
+COMPARED = Parts(calls=False, names=False)  # the previous period on «Показатели»: what its tiles compare
+TILES = Parts(processing=False, appeals=False, meetings=False, calls=False, names=False)  # the home tiles
+
+
+def report(session: Session, period: Period, *, zone: ZoneInfo, filters: Filters = Filters(), parts: Parts = FULL,
+           memo: dict | None = None) -> Report:
+    """Every figure of the period (or the `parts` asked for), filtered by department (the goal's; the desk and
+    appeals are the service's, leads the showroom's) and employee (who took the traffic, the booking's advisor, the
+    lead's manager).
+
+    `memo`, shared by the reports of one page: the live traffic of the same days is counted once (today's, for
+    today and the week).
     """
     start, end = _range(period, zone)
-    hour_of = _hour_reader(session)
-    desk = rules.desk_figures(_booking_groups(session, start, end, filters, zone, hour_of), period)
+    day_of = _day_reader(session, zone)
+    desk = rules.desk_figures(_booking_groups(session, start, end, filters, day_of), period)
     groups, wait_rows, processing_rows = [], [], []
     live_from = _live_from(session, period)
     if live_from > period.first:  # the settled days, from the roll-ups
         rolled = Period(period.first, live_from - timedelta(days=1))
         groups += _rolled_traffic_groups(session, rolled, filters)
-        wait_rows += _rolled_minutes(session, rolled, filters, "wait")
-        if not brief:
-            processing_rows += _rolled_minutes(session, rolled, filters, "processing")
+        wait_rows += _rolled_waits(session, rolled, filters)
+        if parts.processing:
+            processing_rows += _rolled_processing(session, rolled, filters)
     if live_from <= period.last:  # the recent days (and any not rolled up), counted live
         live_start = _range(Period(live_from, period.last), zone)[0]
         memo = {} if memo is None else memo
-        key = (live_start, end, filters, brief)
+        key = (live_start, end, filters, parts.processing)
         if key not in memo:
-            memo[key] = (_traffic_groups(session, live_start, end, filters, zone, hour_of),
-                         *_traffic_times(session, live_start, end, filters, processing=not brief))
+            memo[key] = (_traffic_groups(session, live_start, end, filters, day_of),
+                         *_traffic_times(session, live_start, end, filters, processing=parts.processing))
         live_groups, waits_live, processing_live = memo[key]
         groups += live_groups
         wait_rows += waits_live
         processing_rows += processing_live
     waits, processing, employees = _fold_times(wait_rows, processing_rows)
     traffic = rules.traffic_figures(groups, period, waits=waits, processing=processing, employees=employees)
-    appeals = rules.appeal_figures([] if brief else _appeal_counts(session, start, end, filters))
-    held, missed = (0, 0) if brief else _meetings(session, start, end, filters)
+    appeals = rules.appeal_figures(_appeal_counts(session, start, end, filters) if parts.appeals else [])
+    held, missed = _meetings(session, start, end, filters) if parts.meetings else (0, 0)
     leads = rules.lead_figures(_run_groups(session, start, end, filters), meetings_held=held, meetings_missed=missed,
-                               calls=[] if brief else _calls(session, start, end, filters))
-    names = ({"goal": {}, "ignore_reason": {}, "category": {}, "user": {}} if brief
-             else _names(session, traffic, appeals, leads))
+                               calls=_calls(session, start, end, filters) if parts.calls else [])
+    names = (_names(session, traffic, appeals, leads) if parts.names
+             else {"goal": {}, "ignore_reason": {}, "category": {}, "user": {}})
     return Report(period=period, filters=filters, desk=desk, traffic=traffic, appeals=appeals, leads=leads,
                   names=names)
 
@@ -119,20 +137,24 @@ def _range(period: Period, zone: ZoneInfo) -> tuple[datetime, datetime]:
 # ----- the dialects' time arithmetic
 
 
-def _hour_reader(session: Session):
-    """A column's UTC hour as an SQL expression, and how to read the database's answer back as an aware UTC."""
+def _day_reader(session: Session, zone: ZoneInfo):
+    """A column's local day as an SQL expression (on SQLite its UTC hour), and how to read the answer as a date."""
     if session.get_bind().dialect.name == "postgresql":
         def expression(column):
-            return func.date_trunc("hour", func.timezone("UTC", column))
+            return cast(func.timezone(zone.key, column), Date)
 
-        def read(value) -> datetime:
-            return value.replace(tzinfo=UTC)
+        def read(value) -> date:
+            return value
     else:
         def expression(column):
             return func.strftime("%Y-%m-%d %H:00:00", column)
 
-        def read(value) -> datetime:
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        days: dict[str, date] = {}  # the same hour comes back in many groups
+
+        def read(value) -> date:
+            if value not in days:
+                days[value] = datetime.fromisoformat(value).replace(tzinfo=UTC).astimezone(zone).date()
+            return days[value]
     return expression, read
 
 
@@ -146,42 +168,36 @@ def _minutes_between(session: Session, earlier, later):
     return case((minutes > rules.WAIT_CAP_MINUTES, rules.WAIT_CAP_MINUTES), (minutes < 0, 0), else_=minutes)
 
 
-def _local_day(hour_of, value, zone: ZoneInfo) -> date:
-    return hour_of[1](value).astimezone(zone).date()
-
-
 # ----- the desk
 
 
-def _booking_groups(session: Session, start: datetime, end: datetime, filters: Filters, zone: ZoneInfo,
-                    hour_of) -> list[BookingGroup]:
+def _booking_groups(session: Session, start: datetime, end: datetime, filters: Filters,
+                    day_of) -> list[BookingGroup]:
     if not filters.covers(DESK_DEPARTMENT):
         return []
     attempt = ConfirmationAttempt
     by_desk = attempt.outcome != "system_cancel"
     calls = func.coalesce(func.sum(case((by_desk, 1), else_=0)), 0)
+    first_call = func.min(case((by_desk, attempt.id)))  # the attempts' ids grow with time
+    first_reach = func.min(case((by_desk & (attempt.outcome != "not_reached"), attempt.id)))
     per_booking = (
-        select(hour_of[0](Booking.start_at).label("hour"), Booking.status.label("status"), calls.label("calls"),
+        select(day_of[0](Booking.start_at).label("day"), Booking.status.label("status"), calls.label("calls"),
                case((calls > 0, 1), else_=0).label("called"),
+               case((first_call == first_reach, 1), else_=0).label("reached"),
                func.coalesce(func.max(case((attempt.outcome == "system_cancel", 1), else_=0)), 0).label("auto"),
-               case((Booking.confirmation_state == "confirmed", 1), else_=0).label("confirmed"),
-               func.min(case((by_desk, attempt.id))).label("first_id"))
+               case((Booking.confirmation_state == "confirmed", 1), else_=0).label("confirmed"))
         .outerjoin(attempt, attempt.booking_id == Booking.id)
         .where(Booking.start_at >= start, Booking.start_at < end)
         .group_by(Booking.id, Booking.start_at, Booking.status, Booking.confirmation_state))
     if filters.employee_id is not None:
         per_booking = per_booking.where(Booking.advisor_id == filters.employee_id)
-    per_booking = per_booking.subquery()
-    first = aliased(ConfirmationAttempt)
-    flat = (select(per_booking, case((first.outcome.is_not(None) & (first.outcome != "not_reached"), 1),
-                                     else_=0).label("reached"))
-            .outerjoin(first, first.id == per_booking.c.first_id).subquery())
-    keys = (flat.c.hour, flat.c.status, flat.c.confirmed, flat.c.called, flat.c.reached, flat.c.auto)
+    flat = per_booking.subquery()
+    keys = (flat.c.day, flat.c.status, flat.c.confirmed, flat.c.called, flat.c.reached, flat.c.auto)
     rows = session.execute(select(*keys, func.sum(flat.c.calls), func.count()).group_by(*keys))
-    return [BookingGroup(day=_local_day(hour_of, hour, zone), status=status, confirmed_before_visit=bool(confirmed),
+    return [BookingGroup(day=day_of[1](day), status=status, confirmed_before_visit=bool(confirmed),
                          called=bool(called), reached_first=bool(reached_first), auto_cancelled=bool(auto),
                          attempts=int(calls or 0), count=count)
-            for hour, status, confirmed, called, reached_first, auto, calls, count in rows]
+            for day, status, confirmed, called, reached_first, auto, calls, count in rows]
 
 
 # ----- traffic
@@ -202,37 +218,37 @@ def _traffic_scope(query, start: datetime, end: datetime, filters: Filters):
                                        Traffic, filters)
 
 
-def _traffic_groups(session: Session, start: datetime, end: datetime, filters: Filters, zone: ZoneInfo,
-                    hour_of) -> list[TrafficGroup]:
+def _traffic_groups(session: Session, start: datetime, end: datetime, filters: Filters,
+                    day_of) -> list[TrafficGroup]:
     goal = aliased(ContactGoal)
     escalated = Traffic.escalated_at.is_not(None)
-    hour = hour_of[0](Traffic.registered_at)
-    columns = (hour, Traffic.channel, Traffic.goal_id, goal.department, Traffic.status, escalated,
+    columns = (day_of[0](Traffic.registered_at), Traffic.channel, Traffic.goal_id, goal.department, Traffic.status, escalated,
                Traffic.ignore_reason_id)
     query = _traffic_scope(select(*columns, func.count()).outerjoin(goal, goal.id == Traffic.goal_id), start, end,
                            filters).group_by(*columns)
-    return [TrafficGroup(day=_local_day(hour_of, at, zone), channel=channel, goal_id=goal_id, department=department,
+    return [TrafficGroup(day=day_of[1](day), channel=channel, goal_id=goal_id, department=department,
                          status=status, escalated=bool(was_escalated), ignore_reason_id=reason_id, count=count)
-            for at, channel, goal_id, department, status, was_escalated, reason_id, count in session.execute(query)]
+            for day, channel, goal_id, department, status, was_escalated, reason_id, count in session.execute(query)]
 
 
-def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters, *, by_goal: bool = False,
-                   processing: bool = True):
-    """(employee, wait minutes, taken, processed) and (processing minutes, count) rows of the range; with the goal
-    first in each row when `by_goal` (the roll-ups keep it for the department filter)."""
+def _traffic_times(session: Session, start: datetime, end: datetime, filters: Filters, *,
+                   for_roll_up: bool = False, processing: bool = True):
+    """(employee, wait minutes, taken, processed) and (processing minutes, count) rows of the range. For the
+    roll-ups both start with the goal and the employee (the report's filters read them)."""
     wait = _minutes_between(session, Traffic.registered_at, Traffic.taken_at)
     done = case((Traffic.status == "processed", 1), else_=0)
-    goal = (Traffic.goal_id,) if by_goal else ()
-    query = _traffic_scope(select(*goal, Traffic.taken_by_id, wait, func.count(), func.sum(done))
+    keys = (Traffic.goal_id, Traffic.taken_by_id) if for_roll_up else (Traffic.taken_by_id,)
+    query = _traffic_scope(select(*keys, wait, func.count(), func.sum(done))
                            .where(Traffic.taken_at.is_not(None)), start, end, filters)
-    waits = session.execute(query.group_by(*goal, Traffic.taken_by_id, wait)).all()
+    waits = session.execute(query.group_by(*keys, wait)).all()
     if not processing:
         return waits, []
+    keys = keys if for_roll_up else ()  # the report needs only the period's histogram of processing
     spent_minutes = _minutes_between(session, Traffic.taken_at, Traffic.processed_at)
-    query = _traffic_scope(select(*goal, Traffic.taken_by_id, spent_minutes, func.count())
+    query = _traffic_scope(select(*keys, spent_minutes, func.count())
                            .where(Traffic.taken_at.is_not(None), Traffic.processed_at.is_not(None)),
                            start, end, filters)
-    spent = session.execute(query.group_by(*goal, Traffic.taken_by_id, spent_minutes)).all()
+    spent = session.execute(query.group_by(*keys, spent_minutes)).all()
     return waits, spent
 
 
@@ -245,10 +261,10 @@ def _fold_times(wait_rows, processing_rows):
         if user_id is not None:
             person = people[user_id]
             person["taken"] += count
-            person["processed"] += int(processed or 0)
+            person["processed"] += processed or 0
             person["waits"][minutes] = person["waits"].get(minutes, 0) + count
     spent: dict[int, int] = {}
-    for _user_id, minutes, count in processing_rows:
+    for minutes, count in processing_rows:
         spent[minutes] = spent.get(minutes, 0) + count
     employees = [EmployeeTraffic(user_id=user_id, taken=p["taken"], processed=p["processed"], wait_minutes=p["waits"])
                  for user_id, p in sorted(people.items())]
@@ -271,9 +287,12 @@ def _live_from(session: Session, period: Period) -> date:
     return day
 
 
-def _rolled_scope(query, model, period: Period, filters: Filters):
-    return _by_department_and_employee(query.where(model.day >= period.first, model.day <= period.last), model,
-                                       filters)
+def _rolled_scope(query, model, period: Period, filters: Filters, *, by_employee: bool | None = None):
+    """The roll-ups of the period with the report's filters: the rows counted per employee when one is asked for
+    (or `by_employee` says so), else the rows across employees."""
+    by_employee = filters.employee_id is not None if by_employee is None else by_employee
+    query = query.where(model.day >= period.first, model.day <= period.last, model.by_employee.is_(by_employee))
+    return _by_department_and_employee(query, model, filters)
 
 
 def _rolled_traffic_groups(session: Session, period: Period, filters: Filters) -> list[TrafficGroup]:
@@ -283,17 +302,21 @@ def _rolled_traffic_groups(session: Session, period: Period, filters: Filters) -
     query = _rolled_scope(select(*columns, func.sum(r.count)).outerjoin(goal, goal.id == r.goal_id), r, period,
                           filters).group_by(*columns)
     return [TrafficGroup(day=day, channel=channel, goal_id=goal_id, department=department, status=status,
-                         escalated=bool(escalated), ignore_reason_id=reason_id, count=int(count))
+                         escalated=escalated, ignore_reason_id=reason_id, count=count)
             for day, channel, goal_id, department, status, escalated, reason_id, count in session.execute(query)]
 
 
-def _rolled_minutes(session: Session, period: Period, filters: Filters, kind: str) -> list[tuple]:
+def _rolled_waits(session: Session, period: Period, filters: Filters) -> list[tuple]:
+    m = TrafficMinutes  # waits are kept per employee only: the report's employees' table reads them
+    query = _rolled_scope(select(m.taken_by_id, m.minutes, func.sum(m.count), func.sum(m.processed))
+                          .where(m.kind == "wait"), m, period, filters, by_employee=True)
+    return session.execute(query.group_by(m.taken_by_id, m.minutes)).all()
+
+
+def _rolled_processing(session: Session, period: Period, filters: Filters) -> list[tuple]:
     m = TrafficMinutes
-    extra = (func.sum(m.processed),) if kind == "wait" else ()
-    query = _rolled_scope(select(m.taken_by_id, m.minutes, func.sum(m.count), *extra).where(m.kind == kind), m,
-                          period, filters).group_by(m.taken_by_id, m.minutes)
-    return [tuple(int(v) if v is not None and i >= 2 else v for i, v in enumerate(row))
-            for row in session.execute(query)]
+    query = _rolled_scope(select(m.minutes, func.sum(m.count)).where(m.kind == "processing"), m, period, filters)
+    return session.execute(query.group_by(m.minutes)).all()
 
 
 def roll_up_day(session: Session, day: date, *, zone: ZoneInfo, now: datetime) -> None:
@@ -305,23 +328,41 @@ def roll_up_day(session: Session, day: date, *, zone: ZoneInfo, now: datetime) -
                Traffic.ignore_reason_id, Traffic.taken_by_id)
     groups = session.execute(select(*columns, func.count()).where(Traffic.registered_at >= start,
                                                                   Traffic.registered_at < end).group_by(*columns))
-    rows = [{"day": day, "channel": channel, "goal_id": goal_id, "status": status, "escalated": bool(escalated),
-             "ignore_reason_id": reason_id, "taken_by_id": user_id, "count": count}
-            for channel, goal_id, status, escalated, reason_id, user_id, count in groups]
+    per_employee = {(channel, goal_id, status, bool(escalated), reason_id, user_id): count
+                    for channel, goal_id, status, escalated, reason_id, user_id, count in groups}
+    rows = [{"channel": key[0], "goal_id": key[1], "status": key[2], "escalated": key[3], "ignore_reason_id": key[4],
+             "taken_by_id": key[5], "count": count, "by_employee": True} for key, count in per_employee.items()]
+    rows += [{"channel": key[0], "goal_id": key[1], "status": key[2], "escalated": key[3], "ignore_reason_id": key[4],
+              "taken_by_id": None, "count": count, "by_employee": False}
+             for key, count in _across_employees(per_employee).items()]
     if rows:
-        session.execute(insert(TrafficDay), rows)
-    waits, spent = _traffic_times(session, start, end, Filters(), by_goal=True)
-    minutes = [{"day": day, "kind": "wait", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value,
-                "count": count, "processed": int(processed or 0)} for goal_id, user_id, value, count, processed in waits]
-    minutes += [{"day": day, "kind": "processing", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value,
-                 "count": count, "processed": 0} for goal_id, user_id, value, count in spent]
+        session.execute(insert(TrafficDay), [{"day": day, **row} for row in rows])
+    waits, spent = _traffic_times(session, start, end, Filters(), for_roll_up=True)
+    minutes = [{"kind": "wait", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value, "count": count,
+                "processed": processed or 0, "by_employee": True}
+               for goal_id, user_id, value, count, processed in waits]
+    spent_by = {(goal_id, user_id, value): count for goal_id, user_id, value, count in spent}
+    minutes += [{"kind": "processing", "goal_id": key[0], "taken_by_id": key[1], "minutes": key[2], "count": count,
+                 "processed": 0, "by_employee": True} for key, count in spent_by.items()]
+    minutes += [{"kind": "processing", "goal_id": key[0], "taken_by_id": None, "minutes": key[2], "count": count,
+                 "processed": 0, "by_employee": False}
+                for key, count in _across_employees(spent_by, employee_at=1).items()]
     if minutes:
-        session.execute(insert(TrafficMinutes), minutes)
+        session.execute(insert(TrafficMinutes), [{"day": day, **row} for row in minutes])
     rolled = session.get(RolledDay, day)
     if rolled is None:
         session.add(RolledDay(day=day, rolled_at=now))
     else:
         rolled.rolled_at = now
+
+
+def _across_employees(counts: dict[tuple, int], *, employee_at: int = -1) -> dict[tuple, int]:
+    """The counts summed over the employee (the key's `employee_at` element, left empty)."""
+    total: dict[tuple, int] = defaultdict(int)
+    for key, count in counts.items():
+        position = employee_at % len(key)
+        total[key[:position] + (None,) + key[position + 1:]] += count
+    return total
 
 
 def days_to_roll_up(session: Session, *, today: date, zone: ZoneInfo) -> list[date]:

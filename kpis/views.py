@@ -60,7 +60,7 @@ class KpiView(StaffBaseView):
     def index(self):
         name, now, zone, today, errors = self._reports()
         before = service.report(self.db_session, rules.previous_period(name, now.period), zone=zone,
-                                filters=now.filters)
+                                filters=now.filters, parts=service.COMPARED)
         tables = present.tables(now)
         return self.render(
             "kpis/index.html", report=now, previous=before, period_name=name, periods=rules.PERIODS, errors=errors,

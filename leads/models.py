@@ -108,7 +108,7 @@ class CallTask(db.Model):
     __tablename__ = "call_task"
     __audited__ = True
     __table_args__ = (Index("ix_call_task_status_due_at", "status", "due_at"),
-                      Index("ix_call_task_done_at", "done_at"))
+                      Index("ix_call_task_done_at_by_outcome", "done_at", "done_by_id", "outcome"))  # the KPIs
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)

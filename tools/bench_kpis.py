@@ -157,6 +157,8 @@ def main() -> None:
         ("«Показатели»: last 90 days", f"/admin/kpis/?{quarter}", "supervisor", {}),
         ("«Показатели»: month, service department", "/admin/kpis/?period=month&department=service", "supervisor",
          {}),
+        ("«Показатели»: last 30 days, one employee", f"/admin/kpis/?{thirty}&employee_id={users['sales'].id}",
+         "supervisor", {}),
         ("XLSX of «by goal», month", "/admin/kpis/export/traffic_goals.xlsx?period=month", "supervisor", {}),
         ("API GET /kpis, month", f"/api/v1/kpis?from={today.replace(day=1).isoformat()}&to={today.isoformat()}",
          "supervisor", auth),
@@ -186,6 +188,9 @@ def main() -> None:
         days = roll_up(db.session, clock=SystemClock())
         db.session.commit()
         rolled_in = time.perf_counter() - started
+        if engine_name == "postgresql":  # the statistics autovacuum would gather soon after a night's roll-up
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE kpi_traffic_day, kpi_traffic_minutes")
         rollup_rows = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
                        for model in (TrafficDay, TrafficMinutes)}
     say(f"roll-up of {days} days in {rolled_in:.1f} s: " + ", ".join(f"{k} {v:,} rows" for k, v in rollup_rows.items()))

@@ -111,7 +111,9 @@ def filtered_list_url(endpoint: str, wanted) -> str | None:
     triples. Flask-Admin names a filter in the URL by its position (`flt0_12=…`), which only the view knows, so
     the position is looked up on the registered view (once per view and filter); None when that list is not
     installed."""
-    from flask import current_app, url_for
+    from urllib.parse import urlencode
+
+    from flask import current_app, g, url_for
 
     views = current_app.extensions.setdefault("admin_views_by_endpoint", {})
     if endpoint not in views:
@@ -120,16 +122,19 @@ def filtered_list_url(endpoint: str, wanted) -> str | None:
     view = views[endpoint]
     if view is None or not view._filters:
         return None
-    positions = view.__dict__.setdefault("_filter_positions", {})
+    arguments = view.__dict__.setdefault("_filter_arguments", {})  # (table, column, filter class) → its URL name
     args = {}
     for n, (column, kind, value) in enumerate(wanted):
         key = (column.table.name, column.key, kind)
-        if key not in positions:
-            positions[key] = next((i for i, flt in enumerate(view._filters)
-                                   if type(flt) is kind and getattr(flt.column, "key", None) == column.key
-                                   and flt.column.table is column.table), None)
-        index = positions[key]
-        if index is None:
-            raise LookupError(f"{endpoint} has no {kind.__name__} on {column}")
-        args[f"flt{n}_{view.get_filter_arg(index, view._filters[index])}"] = value
-    return url_for(f"{endpoint}.index_view", **args)
+        if key not in arguments:
+            index = next((i for i, flt in enumerate(view._filters)
+                          if type(flt) is kind and getattr(flt.column, "key", None) == column.key
+                          and flt.column.table is column.table), None)
+            if index is None:
+                raise LookupError(f"{endpoint} has no {kind.__name__} on {column}")
+            arguments[key] = view.get_filter_arg(index, view._filters[index])
+        args[f"flt{n}_{arguments[key]}"] = value
+    bases = g.setdefault("admin_list_urls", {})  # a page of KPIs links the same lists a hundred times
+    if endpoint not in bases:
+        bases[endpoint] = url_for(f"{endpoint}.index_view")
+    return f"{bases[endpoint]}?{urlencode(args)}"

@@ -310,14 +310,21 @@ def test_the_roll_ups_give_the_same_figures_as_the_facts(session, week, people):
     assert kpis._live_from(session, Period(MONDAY, WEDNESDAY)) == WEDNESDAY
     assert [figures(session, MONDAY, WEDNESDAY, **given) for given in filters] == live
     assert session.scalar(select(func.count()).select_from(TrafficDay)) > 0
-    # the home's brief reports (sharing today's live traffic) give the tiles' figures of the full one
+    # the home's tile reports (sharing today's live traffic) and the page's compared period give the figures the
+    # tiles show of the full report
     memo = {}
     for first in (MONDAY, TUESDAY, WEDNESDAY):
-        brief = kpis.report(session, Period(first, WEDNESDAY), zone=f.MSK, brief=True, memo=memo)
+        tiles = kpis.report(session, Period(first, WEDNESDAY), zone=f.MSK, parts=kpis.TILES, memo=memo)
+        compared = kpis.report(session, Period(first, WEDNESDAY), zone=f.MSK, parts=kpis.COMPARED)
         full = figures(session, first, WEDNESDAY)
-        assert (brief.desk, brief.leads.cadences_started) == (full.desk, full.leads.cadences_started)
-        assert (brief.traffic.total, brief.traffic.wait_minutes_p50, brief.traffic.untaken, brief.traffic.escalated) == (
+        assert (tiles.desk, tiles.leads.cadences_started) == (full.desk, full.leads.cadences_started)
+        assert (tiles.traffic.total, tiles.traffic.wait_minutes_p50, tiles.traffic.untaken, tiles.traffic.escalated) == (
             full.traffic.total, full.traffic.wait_minutes_p50, full.traffic.untaken, full.traffic.escalated)
+        assert (compared.desk, compared.traffic, compared.appeals) == (full.desk, full.traffic, full.appeals)
+        assert compared.leads.meeting_show_rate == full.leads.meeting_show_rate
+        if first == MONDAY:  # the week's calls: what the compared period leaves out
+            assert full.leads.per_manager and full.names["user"]
+        assert compared.leads.per_manager == [] and compared.names["user"] == {}
     assert len(memo) == 1  # Wednesday's live traffic, counted once for the three
 
 
