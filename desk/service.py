@@ -16,6 +16,8 @@ from app.domain.errors import Conflict, NotFound, NotYet, fail_on
 from app.domain.i18n import N_, Message
 from app.domain.regulations import Regulations
 from app.domain.roles import Role
+from app.models.user import Role as RoleRow
+from app.models.user import User
 from app.notifications.service import notify
 from app.services.persistence import commit_or_conflict
 from app.services.regulations import load_regulations, working_calendar
@@ -389,6 +391,83 @@ def desk_list(session: Session, day: date, *, calendar: WorkingCalendar) -> list
         .options(selectinload(Booking.client).selectinload(Client.contacts), selectinload(Booking.car),
                  selectinload(Booking.advisor),
                  selectinload(Booking.cancel_reason))))
+
+
+# ----- the schedule: one day as an hour grid per advisor, a page of advisors at a time
+
+SCHEDULE_ADVISORS_PER_PAGE = 12  # a dealer group has hundreds of advisors: never thousands of cards at once
+
+
+@dataclass
+class ScheduleColumn:
+    advisor_id: int | None  # None: the bookings without an (active) advisor
+    name: str
+    starting: dict[int, list] = field(default_factory=dict)  # local hour → the bookings starting in it
+    busy: set[int] = field(default_factory=set)  # the hours a booking covers
+    count: int = 0
+
+
+@dataclass
+class ScheduleDay:
+    day: date
+    hours: list[int]
+    columns: list[ScheduleColumn]
+    advisors: list[tuple[int, str]]  # every active advisor, for the filter
+    page: int
+    pages: int
+    first: int  # the advisors shown: first…last of len(advisors)
+    last: int
+
+
+def schedule_day(session: Session, day: date, *, calendar: WorkingCalendar, advisor_id: int | None = None,
+                 page: int = 1, per_page: int | None = None) -> ScheduleDay:
+    """The bookings of `day` for one page of advisors (or the one asked for), grouped by advisor and local hour
+    in one pass; the bookings without an active advisor come first, on the first page. Four statements
+    whatever the day holds: the advisors, the bookings, their clients, their cars. An advisor asked for who is
+    not an active advisor is no filter; a page past the last is the last."""
+    per_page = per_page or SCHEDULE_ADVISORS_PER_PAGE
+    advisors = [(user_id, full_name or username) for user_id, full_name, username in session.execute(
+        _active_advisors().with_only_columns(User.id, User.full_name, User.username)
+        .order_by(User.full_name, User.username))]
+    matching = [a for a in advisors if a[0] == advisor_id]
+    advisor_id = advisor_id if matching else None
+    shown = matching or advisors
+    pages = max(1, -(-len(shown) // per_page))
+    page = min(max(page, 1), pages)
+    on_page = shown[(page - 1) * per_page:page * per_page]
+    start, end = calendar.day_bounds(day)
+    ids = [user_id for user_id, _name in on_page]
+    whose = Booking.advisor_id.in_(ids)
+    if page == 1 and advisor_id is None:  # nobody's bookings (or a departed advisor's) on the first page
+        whose = whose | Booking.advisor_id.is_(None) | Booking.advisor_id.not_in(
+            _active_advisors().with_only_columns(User.id))
+    bookings = session.scalars(
+        select(Booking).where(Booking.start_at >= start, Booking.start_at < end, whose)
+        .order_by(Booking.start_at, Booking.id)
+        .options(selectinload(Booking.client), selectinload(Booking.car)))
+    columns = {user_id: ScheduleColumn(user_id, name) for user_id, name in on_page}
+    nobody = ScheduleColumn(None, "")
+    first_hour, last_hour = calendar.day_start.hour, calendar.day_end.hour
+    for booking in bookings:
+        column = columns.get(booking.advisor_id, nobody)
+        begins, ends = calendar.local(booking.start_at), calendar.local(booking.end_at)
+        column.starting.setdefault(begins.hour, []).append(booking)
+        column.count += 1
+        if ends.date() != begins.date():
+            last_covered = 23
+        else:
+            last_covered = max(begins.hour, ends.hour if ends.minute or ends.second else ends.hour - 1)
+        column.busy.update(range(begins.hour, last_covered + 1))
+        first_hour, last_hour = min(first_hour, begins.hour), max(last_hour, last_covered + 1)
+    hours = list(range(first_hour, min(last_hour, 24)))
+    shown_columns = ([nobody] if nobody.count else []) + list(columns.values())
+    first = (page - 1) * per_page + 1 if on_page else 0
+    return ScheduleDay(day=day, hours=hours, columns=shown_columns, advisors=advisors, page=page, pages=pages,
+                       first=first, last=first + len(on_page) - 1 if on_page else 0)
+
+
+def _active_advisors():
+    return select(User).where(User.active.is_(True), User.roles.any(RoleRow.code == Role.SERVICE_ADVISOR))
 
 
 # ----- timers and whom they tell

@@ -10,7 +10,6 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.admin.base import StaffBaseView, field_messages
 from app.admin.live import rendered
@@ -21,11 +20,9 @@ from app.domain.roles import Role
 from app.i18n import format_money, translate
 from app.services.catalogs import visible_rows
 from app.services.regulations import load_regulations
-from app.services.users import active_staff
 from catalogs.models import CancellationReason, Work
 from desk import service
 from desk.labels import BOOKING_STATUS_LABELS, OUTCOME_LABELS, REASON_LABELS, STATE_LABELS, STATE_ROW_CLASSES
-from desk.models import Booking
 from desk.rules import ARRIVAL_ROLES, CALL_ROLES, NOT_REACHED_REASONS, OUTCOMES, CallInput
 
 # Reception looks at the day's schedule to mark arrivals; the calls are the service's
@@ -40,6 +37,11 @@ def _decimal(value: str | None) -> Decimal:
     except InvalidOperation:
         return Decimal("-1")
 
+
+
+def _whole(raw: str | None) -> int | None:
+    """A positive whole number from the address (a page, an id), or None for anything else."""
+    return int(raw) if raw and raw.isdigit() and len(raw) <= 9 and int(raw) > 0 else None
 
 
 def visit_span(calendar, start, end) -> str:
@@ -110,17 +112,12 @@ class DeskView(StaffBaseView):
                 day = date.fromisoformat(raw)
             except ValueError:
                 flash(gettext("Unknown date; showing the default day."), "warning")
-        start, end = calendar.day_bounds(day)
-        bookings = list(self.db_session.scalars(
-            select(Booking).where(Booking.start_at >= start, Booking.start_at < end).order_by(Booking.start_at)))
-        advisors = active_staff(self.db_session, Role.SERVICE_ADVISOR)
-        columns = [(user, [b for b in bookings if b.advisor_id == user.id]) for user in advisors]
-        unassigned = [b for b in bookings if b.advisor_id not in {u.id for u in advisors}]
-        if unassigned:
-            columns.append((None, unassigned))
-        return self.render("desk/schedule.html", day=day, columns=columns, previous=day - timedelta(days=1),
-                           following=day + timedelta(days=1), state_labels=STATE_LABELS,
-                           status_labels=BOOKING_STATUS_LABELS,
+        advisor_id = _whole(request.args.get("advisor_id"))
+        grid = service.schedule_day(self.db_session, day, calendar=calendar, advisor_id=advisor_id,
+                                    page=_whole(request.args.get("page")) or 1)
+        return self.render("desk/schedule.html", day=day, grid=grid, advisor_id=advisor_id,
+                           previous=day - timedelta(days=1), following=day + timedelta(days=1),
+                           state_labels=STATE_LABELS, status_labels=BOOKING_STATUS_LABELS,
                            can_mark_arrived=current_user.has_any_role(ARRIVAL_ROLES) and
                            day == calendar.local(get_clock().now()).date(),
                            row_classes=STATE_ROW_CLASSES, can_create=current_user.has_any_role(

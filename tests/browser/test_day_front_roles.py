@@ -369,7 +369,7 @@ def test_service_advisor_day(browser, live_server, demo_day, booked_today, db_se
             advisor.locator("ul.desk-tabs").get_by_role("link", name="График", exact=True).click()
         day = booked_today["day"]
         expect(advisor.locator("h4")).to_contain_text(f"График на {day:%d.%m.%Y}")
-        column = advisor.locator(".schedule-column", has=advisor.locator("h6", has_text=exact("Сергей Смирнов")))
+        column = advisor.locator('td.schedule-cell[data-advisor="Сергей Смирнов"]')
         booking = column.locator(".schedule-booking", has_text="Иванов Дмитрий")
         expect(booking).to_contain_text(booked_today["start"])
         expect(booking).to_contain_text("Kia Rio")

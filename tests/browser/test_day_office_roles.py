@@ -117,7 +117,7 @@ def test_service_admin_day(page, login, desk_day, db_session, screenshot):
     with page.expect_navigation():
         page.locator("ul.desk-tabs a", has_text="График").click()
     page.goto(f"/admin/desk/schedule?day={day.isoformat()}")
-    column = page.locator(".schedule-column", has=page.locator("h6", has_text=exact(ADVISOR)))
+    column = page.locator(f'td.schedule-cell[data-advisor="{ADVISOR}"]')
     for name in names.values():
         expect(column.locator(".schedule-booking", has_text=name)).to_have_count(1)
     screenshot(page, "day-service_admin-schedule.png")
