@@ -328,27 +328,20 @@ def roll_up_day(session: Session, day: date, *, zone: ZoneInfo, now: datetime) -
                Traffic.ignore_reason_id, Traffic.taken_by_id)
     groups = session.execute(select(*columns, func.count()).where(Traffic.registered_at >= start,
                                                                   Traffic.registered_at < end).group_by(*columns))
-    per_employee = {(channel, goal_id, status, bool(escalated), reason_id, user_id): count
-                    for channel, goal_id, status, escalated, reason_id, user_id, count in groups}
-    rows = [{"channel": key[0], "goal_id": key[1], "status": key[2], "escalated": key[3], "ignore_reason_id": key[4],
-             "taken_by_id": key[5], "count": count, "by_employee": True} for key, count in per_employee.items()]
-    rows += [{"channel": key[0], "goal_id": key[1], "status": key[2], "escalated": key[3], "ignore_reason_id": key[4],
-              "taken_by_id": None, "count": count, "by_employee": False}
-             for key, count in _across_employees(per_employee).items()]
+    rows = [{"day": day, "channel": channel, "goal_id": goal_id, "status": status, "escalated": bool(escalated),
+             "ignore_reason_id": reason_id, "taken_by_id": user_id, "count": count}
+            for channel, goal_id, status, escalated, reason_id, user_id, count in groups]
     if rows:
-        session.execute(insert(TrafficDay), [{"day": day, **row} for row in rows])
+        session.execute(insert(TrafficDay), _and_across_employees(rows))
     waits, spent = _traffic_times(session, start, end, Filters(), for_roll_up=True)
-    minutes = [{"kind": "wait", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value, "count": count,
-                "processed": processed or 0, "by_employee": True}
+    minutes = [{"day": day, "kind": "wait", "goal_id": goal_id, "taken_by_id": user_id, "minutes": value,
+                "count": count, "processed": processed or 0, "by_employee": True}
                for goal_id, user_id, value, count, processed in waits]
-    spent_by = {(goal_id, user_id, value): count for goal_id, user_id, value, count in spent}
-    minutes += [{"kind": "processing", "goal_id": key[0], "taken_by_id": key[1], "minutes": key[2], "count": count,
-                 "processed": 0, "by_employee": True} for key, count in spent_by.items()]
-    minutes += [{"kind": "processing", "goal_id": key[0], "taken_by_id": None, "minutes": key[2], "count": count,
-                 "processed": 0, "by_employee": False}
-                for key, count in _across_employees(spent_by, employee_at=1).items()]
+    minutes += _and_across_employees([{"day": day, "kind": "processing", "goal_id": goal_id, "taken_by_id": user_id,
+                                       "minutes": value, "count": count, "processed": 0}
+                                      for goal_id, user_id, value, count in spent])
     if minutes:
-        session.execute(insert(TrafficMinutes), [{"day": day, **row} for row in minutes])
+        session.execute(insert(TrafficMinutes), minutes)
     rolled = session.get(RolledDay, day)
     if rolled is None:
         session.add(RolledDay(day=day, rolled_at=now))
@@ -356,13 +349,14 @@ def roll_up_day(session: Session, day: date, *, zone: ZoneInfo, now: datetime) -
         rolled.rolled_at = now
 
 
-def _across_employees(counts: dict[tuple, int], *, employee_at: int = -1) -> dict[tuple, int]:
-    """The counts summed over the employee (the key's `employee_at` element, left empty)."""
-    total: dict[tuple, int] = defaultdict(int)
-    for key, count in counts.items():
-        position = employee_at % len(key)
-        total[key[:position] + (None,) + key[position + 1:]] += count
-    return total
+def _and_across_employees(rows: list[dict]) -> list[dict]:
+    """Per-employee roll-up rows, and the same rows summed over the employees (`taken_by_id` left empty)."""
+    totals: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(value for name, value in row.items() if name not in ("taken_by_id", "count"))
+        total = totals.setdefault(key, {**row, "taken_by_id": None, "count": 0, "by_employee": False})
+        total["count"] += row["count"]
+    return [{**row, "by_employee": True} for row in rows] + list(totals.values())
 
 
 def days_to_roll_up(session: Session, *, today: date, zone: ZoneInfo) -> list[date]:
