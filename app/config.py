@@ -103,6 +103,10 @@ class Config:
     OUTBOX_SEND_LEASE_SECONDS = int(os.environ.get("OUTBOX_SEND_LEASE_SECONDS", "300"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     RQ_QUEUES = ("default",)
+    # Exports: CSV streams every row as it is read (no cap); an XLSX workbook is built whole, so it carries at
+    # most this many rows and a larger one is refused with a message to narrow the filter or take CSV.
+    EXPORT_XLSX_MAX_ROWS = int(os.environ.get("EXPORT_XLSX_MAX_ROWS", "100000"))
+    EXPORT_BATCH_ROWS = 1000  # rows read from the database per round trip while an export streams
 
     API_TITLE = "Front-office dashboard API"
     API_VERSION = "v1"

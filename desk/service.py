@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.clock import Clock
 from app.domain.calendar import WorkingCalendar
@@ -380,17 +380,80 @@ def call_script(booking, regs: Regulations, calendar: WorkingCalendar) -> dict[s
 STATE_ORDER = {"to_call": 0, "retry": 0, "callback": 0, "unreached": 1, "confirmed": 2, "cancelled": 3}
 
 
+def _desk_order(query):
+    order = case(STATE_ORDER, value=Booking.confirmation_state, else_=1)
+    return query.order_by(order, Booking.next_contact_at.is_(None), Booking.next_contact_at, Booking.start_at,
+                          Booking.id)
+
+
+def _desk_loads(query):
+    """What a row shows, in the bookings' own statement (and one for the clients' phones)."""
+    return query.options(joinedload(Booking.client).selectinload(Client.contacts), joinedload(Booking.car),
+                         joinedload(Booking.advisor).lazyload(User.roles), joinedload(Booking.cancel_reason))
+
+
 def desk_list(session: Session, day: date, *, calendar: WorkingCalendar) -> list:
     """The bookings of `day`: those still to call first, by next contact time, then the rest."""
-
     start, end = calendar.day_bounds(day)
-    order = case(STATE_ORDER, value=Booking.confirmation_state, else_=1)
-    return list(session.scalars(
-        select(Booking).where(Booking.start_at >= start, Booking.start_at < end)
-        .order_by(order, Booking.next_contact_at.is_(None), Booking.next_contact_at, Booking.start_at, Booking.id)
-        .options(selectinload(Booking.client).selectinload(Client.contacts), selectinload(Booking.car),
-                 selectinload(Booking.advisor),
-                 selectinload(Booking.cancel_reason))))
+    query = select(Booking).where(Booking.start_at >= start, Booking.start_at < end)
+    return list(session.scalars(_desk_loads(_desk_order(query))))
+
+
+DESK_ROWS_PER_PAGE = 100  # a dealer group's day is thousands of bookings: a page of them, those to call first
+
+
+@dataclass
+class DeskPage:
+    day: date
+    bookings: list
+    advisors: list[tuple[int, str]]  # every active advisor, for the filter
+    advisor_id: int | None  # the filters as applied: an unknown advisor or state is no filter
+    state: str | None
+    page: int
+    pages: int
+    total: int
+    first: int  # the rows shown: first…last of total
+    last: int
+
+
+def desk_page(session: Session, day: date, *, calendar: WorkingCalendar, advisor_id: int | None = None,
+              state: str | None = None, page: int = 1, per_page: int | None = None) -> DeskPage:
+    """One page of `day`'s confirmation list in desk order, of one advisor's bookings or one state's when
+    asked: the advisors, the rows with their total (a window count, no second query) and the clients' phones.
+    A page past the last is the last."""
+    per_page = per_page or DESK_ROWS_PER_PAGE
+    advisors = advisor_choices(session)
+    advisor_id = advisor_id if any(a[0] == advisor_id for a in advisors) else None
+    state = state if state in STATE_ORDER else None
+    start, end = calendar.day_bounds(day)
+    query = select(Booking, func.count().over()).where(Booking.start_at >= start, Booking.start_at < end)
+    if advisor_id is not None:
+        query = query.where(Booking.advisor_id == advisor_id)
+    if state is not None:
+        query = query.where(Booking.confirmation_state == state)
+    query = _desk_loads(_desk_order(query))
+
+    def read(number: int) -> list:
+        return session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+
+    page = max(page, 1)
+    rows = read(page)
+    if not rows and page > 1:  # past the last page: count, then the last page
+        total = session.scalar(select(func.count()).select_from(query.with_only_columns(Booking.id).subquery()))
+        page = max(1, -(-total // per_page))
+        rows = read(page)
+    total = rows[0][1] if rows else 0
+    first = (page - 1) * per_page + 1 if rows else 0
+    return DeskPage(day=day, bookings=[row[0] for row in rows], advisors=advisors, advisor_id=advisor_id,
+                    state=state, page=page, pages=max(1, -(-total // per_page)), total=total, first=first,
+                    last=first + len(rows) - 1 if rows else 0)
+
+
+def advisor_choices(session: Session) -> list[tuple[int, str]]:
+    """Every active service advisor as (id, name), by name: the advisor filters."""
+    return [(user_id, full_name or username) for user_id, full_name, username in session.execute(
+        _active_advisors().with_only_columns(User.id, User.full_name, User.username)
+        .order_by(User.full_name, User.username))]
 
 
 # ----- the schedule: one day as an hour grid per advisor, a page of advisors at a time
@@ -426,9 +489,7 @@ def schedule_day(session: Session, day: date, *, calendar: WorkingCalendar, advi
     whatever the day holds: the advisors, the bookings, their clients, their cars. An advisor asked for who is
     not an active advisor is no filter; a page past the last is the last."""
     per_page = per_page or SCHEDULE_ADVISORS_PER_PAGE
-    advisors = [(user_id, full_name or username) for user_id, full_name, username in session.execute(
-        _active_advisors().with_only_columns(User.id, User.full_name, User.username)
-        .order_by(User.full_name, User.username))]
+    advisors = advisor_choices(session)
     matching = [a for a in advisors if a[0] == advisor_id]
     advisor_id = advisor_id if matching else None
     shown = matching or advisors

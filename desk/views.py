@@ -79,8 +79,12 @@ class DeskView(StaffBaseView):
     # ----- the confirmation list
 
     def _list_rows(self, calendar, day: date) -> dict:
-        return {"day": day, "bookings": service.desk_list(self.db_session, day, calendar=calendar),
-                "state_labels": STATE_LABELS, "row_classes": STATE_ROW_CLASSES, "now": get_clock().now()}
+        listing = service.desk_page(self.db_session, day, calendar=calendar,
+                                    advisor_id=_whole(request.args.get("advisor_id")),
+                                    state=request.args.get("state") or None,
+                                    page=_whole(request.args.get("page")) or 1)
+        return {"day": day, "listing": listing, "bookings": listing.bookings, "state_labels": STATE_LABELS,
+                "row_classes": STATE_ROW_CLASSES, "now": get_clock().now()}
 
     @expose("/")
     def index(self):

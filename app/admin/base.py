@@ -128,22 +128,46 @@ def export_cell(value):
     return value
 
 
-def xlsx_bytes(headers: list[str], rows: list[list]) -> bytes:
-    """A workbook where every string is a string cell (never a formula), numbers stay numbers."""
+def _xlsx_row(sheet, values):
+    """Cells where every string is a string (openpyxl would read one starting with «=» as a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        number = isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+        cell = WriteOnlyCell(sheet, value=None if value is None else value if number else str(value))
+        if cell.data_type == "f":
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def write_xlsx(out, headers, rows) -> None:
+    """A workbook written row by row into `out` (a path or a binary file): constant memory whatever `rows` is."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.append([str(h) for h in headers])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(_xlsx_row(sheet, headers))
     for row in rows:
-        sheet.append([None if v is None else v if isinstance(v, int | float | decimal.Decimal) and not
-                      isinstance(v, bool) else str(v) for v in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":  # openpyxl reads a string starting with «=» as a formula
-                cell.data_type = "s"
-    out = io.BytesIO()
+        sheet.append(_xlsx_row(sheet, row))
     book.save(out)
+
+
+def _sent_and_closed(out, chunk: int = 64 * 1024):
+    """A written temporary file sent from its start in chunks, then closed."""
+    try:
+        out.seek(0)
+        while block := out.read(chunk):
+            yield block
+    finally:
+        out.close()
+
+
+def xlsx_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """A small table (a KPI chart's) as a workbook in memory."""
+    out = io.BytesIO()
+    write_xlsx(out, headers, rows)
     return out.getvalue()
 
 
@@ -266,6 +290,21 @@ class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAc
         value = export_cell(super().get_export_value(model, name))
         return neutralise_formula(value) if g.get("export_type") == "csv" else value
 
+    def _export_query(self):
+        """The list's query with its search, filters and sort, unpaged and not yet run."""
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                                      execute=False, page_size=0)
+        return query
+
+    def _export_data(self):
+        """Every row of the list, read in batches as the response is written (a server-side cursor on
+        PostgreSQL): the first byte leaves at once and memory stays flat however long the list is."""
+        from flask import current_app
+
+        return None, self._export_query().yield_per(current_app.config["EXPORT_BATCH_ROWS"])
+
     def _export_csv(self, return_url):
         g.export_type = "csv"
         response = super()._export_csv(return_url)
@@ -277,13 +316,23 @@ class StaffModelView(LiteralSearchMixin, SafeRedirectMixin, SessionMixin, RoleAc
         g.export_type = export_type
         if export_type != "xlsx":
             return super()._export_tablib(export_type, return_url)
+        import tempfile
+
+        from flask import current_app
         from werkzeug.utils import secure_filename
 
+        cap = current_app.config["EXPORT_XLSX_MAX_ROWS"]
+        if self._export_query().limit(cap + 1).count() > cap:
+            flash(gettext("An Excel file holds at most %(cap)s rows: narrow the list with the filters or "
+                          "export it as CSV, which has no limit.", cap=f"{cap:,}".replace(",", "\u00a0")), "error")
+            return redirect(return_url)
         _count, data = self._export_data()
-        rows = [[self.get_export_value(row, name) for name, _label in self._export_columns] for row in data]
-        body = xlsx_bytes([label for _name, label in self._export_columns], rows)
+        rows = ([self.get_export_value(row, name) for name, _label in self._export_columns] for row in data)
+        out = tempfile.TemporaryFile()  # on disk, not in memory; closed (and gone) once sent
+        write_xlsx(out, [label for _name, label in self._export_columns], rows)
         filename = secure_filename(self.get_export_name("xlsx"))
-        return Response(body, headers={"Content-Disposition": f"attachment;filename={filename}"},
+        return Response(_sent_and_closed(out), headers={"Content-Disposition": f"attachment;filename={filename}",
+                                                        "Content-Length": str(out.tell())},
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

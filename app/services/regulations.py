@@ -22,7 +22,8 @@ SETTINGS_ID = 1
 def _row(session: Session):
     from app.models.regulations import RegulationSettings
 
-    return session.scalar(select(RegulationSettings).where(RegulationSettings.id == SETTINGS_ID))
+    # by its key: a request that reads the regulations several times asks the database once
+    return session.get(RegulationSettings, SETTINGS_ID)
 
 
 def load_regulations(session: Session) -> Regulations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.clock import Clock
 from app.domain.errors import Conflict, NotFound, ValidationFailed
@@ -92,8 +92,12 @@ def _active(roles: tuple[str, ...]):
 
 
 def active_staff(session: Session, *roles: str) -> list[User]:
-    """The active employees (with any of `roles`, when given) in the order pickers show them: by name."""
-    return list(session.scalars(_active(roles).order_by(User.full_name, User.username)))
+    """The active employees (with any of `roles`, when given) in the order pickers show them: by name.
+    A pick-list shows an id and a name: only those columns are read, and nobody's roles (a dealer group has
+    hundreds of employees; what else a page asks of one of them is read when asked)."""
+    query = _active(roles).options(load_only(User.id, User.username, User.full_name, User.active),
+                                   lazyload(User.roles))
+    return list(session.scalars(query.order_by(User.full_name, User.username)))
 
 
 def active_staff_ids(session: Session, *roles: str) -> list[int]:
