@@ -392,6 +392,11 @@ def _desk_loads(query):
                          joinedload(Booking.advisor).lazyload(User.roles), joinedload(Booking.cancel_reason))
 
 
+def _pages(count: int, per_page: int) -> int:
+    """How many pages `count` rows fill, at least one (an empty list is one empty page)."""
+    return max(1, -(-count // per_page))
+
+
 def desk_list(session: Session, day: date, *, calendar: WorkingCalendar) -> list:
     """The bookings of `day`: those still to call first, by next contact time, then the rest."""
     start, end = calendar.day_bounds(day)
@@ -440,12 +445,12 @@ def desk_page(session: Session, day: date, *, calendar: WorkingCalendar, advisor
     rows = read(page)
     if not rows and page > 1:  # past the last page: count, then the last page
         total = session.scalar(select(func.count()).select_from(query.with_only_columns(Booking.id).subquery()))
-        page = max(1, -(-total // per_page))
+        page = _pages(total, per_page)
         rows = read(page)
     total = rows[0][1] if rows else 0
     first = (page - 1) * per_page + 1 if rows else 0
     return DeskPage(day=day, bookings=[row[0] for row in rows], advisors=advisors, advisor_id=advisor_id,
-                    state=state, page=page, pages=max(1, -(-total // per_page)), total=total, first=first,
+                    state=state, page=page, pages=_pages(total, per_page), total=total, first=first,
                     last=first + len(rows) - 1 if rows else 0)
 
 
@@ -493,7 +498,7 @@ def schedule_day(session: Session, day: date, *, calendar: WorkingCalendar, advi
     matching = [a for a in advisors if a[0] == advisor_id]
     advisor_id = advisor_id if matching else None
     shown = matching or advisors
-    pages = max(1, -(-len(shown) // per_page))
+    pages = _pages(len(shown), per_page)
     page = min(max(page, 1), pages)
     on_page = shown[(page - 1) * per_page:page * per_page]
     start, end = calendar.day_bounds(day)

@@ -20,3 +20,12 @@ def counting_statements(engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def page_statements(session, engine, browser, url: str) -> int:
+    """The statements one GET of `url` sends as a new request finds the session (nothing loaded); asserts 200."""
+    session.expire_all()
+    with counting_statements(engine) as sent:
+        page = browser.get(url)
+    assert page.status_code == 200
+    return len(sent)

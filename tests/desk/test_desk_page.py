@@ -10,7 +10,7 @@ from app.services.regulations import working_calendar
 from desk import service
 from tests.desk.test_schedule import TUESDAY, advisors
 from tests.factories import MONDAY_NOON, booking_for, msk
-from tests.statements import counting_statements
+from tests.statements import page_statements
 
 
 def listing(session, **given):
@@ -49,11 +49,7 @@ def test_the_page_costs_the_same_statements_for_two_bookings_as_for_twelve(sessi
     day = TUESDAY.isoformat()
 
     def statements() -> int:
-        session.expire_all()
-        with counting_statements(db.engine) as sent:
-            page = browser.get(f"/admin/desk/?day={day}")
-        assert page.status_code == 200
-        return len(sent)
+        return page_statements(session, db.engine, browser, f"/admin/desk/?day={day}")
 
     for n in range(2):
         booking_for(session, clock, msk(2026, 11, 24, 10 + n, 0), advisor_id=people[n].id, name=f"Клиент {n}")

@@ -12,7 +12,7 @@ from app.services.users import set_active
 from desk import service
 from desk.rules import WorkLine
 from tests.factories import MONDAY_NOON, booking_for, msk
-from tests.statements import counting_statements
+from tests.statements import page_statements
 
 TUESDAY = msk(2026, 11, 24, 0, 0).date()
 
@@ -73,11 +73,7 @@ def test_the_page_costs_the_same_statements_for_two_bookings_as_for_twelve(sessi
     browser = login(make_user("service_admin", username="operator"))
 
     def statements() -> int:
-        session.expire_all()  # as a new request finds it: nothing loaded
-        with counting_statements(db.engine) as sent:
-            page = browser.get(f"/admin/desk/schedule?day={TUESDAY.isoformat()}")
-        assert page.status_code == 200
-        return len(sent)
+        return page_statements(session, db.engine, browser, f"/admin/desk/schedule?day={TUESDAY.isoformat()}")
 
     for n in range(2):
         booking_for(session, clock, msk(2026, 11, 24, 10 + n, 0), advisor_id=people[n].id, name=f"Клиент {n}")
